@@ -1,0 +1,234 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "event.h"
+
+_Static_assert(sizeof(struct event) == EVENT_WIRE_SIZE,
+	       "struct event must stay 64 bytes: the store and the log rely on it");
+
+static const char *const kind_names[EV_KIND_COUNT] = {
+	[EV_NONE] = "none",	      [EV_INIT] = "init",	  [EV_FINALIZE] = "finalize",
+	[EV_SEND] = "send",	      [EV_SSEND] = "ssend",	  [EV_BSEND] = "bsend",
+	[EV_RSEND] = "rsend",	      [EV_RECV] = "recv",	  [EV_PROBE] = "probe",
+	[EV_IPROBE] = "iprobe",	      [EV_BARRIER] = "barrier",	  [EV_BCAST] = "bcast",
+	[EV_GATHER] = "gather",	      [EV_SCATTER] = "scatter",	  [EV_REDUCE] = "reduce",
+	[EV_ALLREDUCE] = "allreduce", [EV_PACK] = "pack",	  [EV_UNPACK] = "unpack",
+	[EV_COMPUTE] = "compute",     [EV_RESULT] = "result",	  [EV_ABORT] = "abort",
+};
+
+static const struct {
+	const char *name;
+	size_t size;
+} dtypes[DT_COUNT] = {
+	[DT_NONE] = {"-", 0},
+	[DT_BYTE] = {"MPI_BYTE", 1},
+	[DT_CHAR] = {"MPI_CHAR", 1},
+	[DT_SHORT] = {"MPI_SHORT", sizeof(short)},
+	[DT_INT] = {"MPI_INT", sizeof(int)},
+	[DT_UNSIGNED] = {"MPI_UNSIGNED", sizeof(unsigned)},
+	[DT_LONG] = {"MPI_LONG", sizeof(long)},
+	[DT_LONG_LONG] = {"MPI_LONG_LONG", sizeof(long long)},
+	[DT_FLOAT] = {"MPI_FLOAT", sizeof(float)},
+	[DT_DOUBLE] = {"MPI_DOUBLE", sizeof(double)},
+	[DT_C_DOUBLE_COMPLEX] = {"MPI_C_DOUBLE_COMPLEX", 2 * sizeof(double)},
+	[DT_PACKED] = {"MPI_PACKED", 1},
+	[DT_DERIVED] = {"derived", 0},
+	[DT_OTHER] = {"other", 0},
+};
+
+const char *event_kind_name(enum event_kind kind)
+{
+	if ((unsigned)kind >= EV_KIND_COUNT || kind_names[kind] == NULL)
+		return "unknown";
+	return kind_names[kind];
+}
+
+int event_kind_from_name(const char *name)
+{
+	for (int k = 0; k < EV_KIND_COUNT; k++)
+		if (kind_names[k] != NULL && strcmp(kind_names[k], name) == 0)
+			return k;
+	return -1;
+}
+
+const char *event_dtype_name(enum event_dtype dtype)
+{
+	if ((unsigned)dtype >= DT_COUNT)
+		return "unknown";
+	return dtypes[dtype].name;
+}
+
+size_t event_dtype_size(enum event_dtype dtype)
+{
+	if ((unsigned)dtype >= DT_COUNT)
+		return 0;
+	return dtypes[dtype].size;
+}
+
+int event_is_send(const struct event *ev)
+{
+	return ev->kind == EV_SEND || ev->kind == EV_SSEND || ev->kind == EV_BSEND ||
+	       ev->kind == EV_RSEND;
+}
+
+int event_is_recv(const struct event *ev)
+{
+	return ev->kind == EV_RECV;
+}
+
+int event_is_collective(const struct event *ev)
+{
+	switch (ev->kind) {
+	case EV_BARRIER:
+	case EV_BCAST:
+	case EV_GATHER:
+	case EV_SCATTER:
+	case EV_REDUCE:
+	case EV_ALLREDUCE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Durations are 32 bits to keep the record at 64 bytes: nanoseconds up to
+ * about 2 s, microseconds beyond (a blocked receive can last minutes). */
+#define DUR_NS_MAX 0x7fffffffu
+
+int64_t event_duration(const struct event *ev)
+{
+	if (ev->flags & EVF_DUR_US)
+		return (int64_t)ev->dur * 1000;
+	return ev->dur;
+}
+
+int64_t event_end(const struct event *ev)
+{
+	return ev->t_begin + event_duration(ev);
+}
+
+void event_set_duration(struct event *ev, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	if (ns <= DUR_NS_MAX) {
+		ev->dur = (uint32_t)ns;
+		ev->flags &= (uint8_t)~EVF_DUR_US;
+		return;
+	}
+	int64_t us = ns / 1000;
+	ev->dur = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	ev->flags |= EVF_DUR_US;
+}
+
+int64_t event_bytes(const struct event *ev)
+{
+	if (ev->count < 0)
+		return 0;
+	return (int64_t)ev->count * ev->type_size;
+}
+
+int64_t event_status_bytes(const struct event *ev)
+{
+	if (ev->st_count < 0)
+		return -1;
+	return (int64_t)ev->st_count * ev->type_size;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v = 0;
+	for (int i = 3; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+void event_encode(const struct event *ev, uint8_t out[EVENT_WIRE_SIZE])
+{
+	put64(out + 0, (uint64_t)ev->t_begin);
+	put32(out + 8, ev->dur);
+	put32(out + 12, ev->rank);
+	put32(out + 16, ev->seq);
+	put32(out + 20, (uint32_t)ev->peer);
+	put32(out + 24, (uint32_t)ev->tag);
+	put32(out + 28, (uint32_t)ev->count);
+	put32(out + 32, ev->type_size);
+	put32(out + 36, (uint32_t)ev->st_source);
+	put32(out + 40, (uint32_t)ev->st_tag);
+	put32(out + 44, (uint32_t)ev->st_count);
+	put32(out + 48, (uint32_t)ev->st_elements);
+	put32(out + 52, ev->aux);
+	put16(out + 56, ev->comm);
+	out[58] = ev->kind;
+	out[59] = ev->dtype;
+	out[60] = ev->flags;
+	out[61] = ev->level;
+	out[62] = ev->preview_len;
+	out[63] = ev->preview_dtype;
+}
+
+/* Returns 0, or -1 when the bytes cannot be an event (the caller treats the
+ * source as damaged): fields are range-checked so no view ever indexes a
+ * table with a value read from a file. */
+int event_decode(const uint8_t in[EVENT_WIRE_SIZE], struct event *ev)
+{
+	ev->t_begin = (int64_t)get64(in + 0);
+	ev->dur = get32(in + 8);
+	ev->rank = get32(in + 12);
+	ev->seq = get32(in + 16);
+	ev->peer = (int32_t)get32(in + 20);
+	ev->tag = (int32_t)get32(in + 24);
+	ev->count = (int32_t)get32(in + 28);
+	ev->type_size = get32(in + 32);
+	ev->st_source = (int32_t)get32(in + 36);
+	ev->st_tag = (int32_t)get32(in + 40);
+	ev->st_count = (int32_t)get32(in + 44);
+	ev->st_elements = (int32_t)get32(in + 48);
+	ev->aux = get32(in + 52);
+	ev->comm = get16(in + 56);
+	ev->kind = in[58];
+	ev->dtype = in[59];
+	ev->flags = in[60];
+	ev->level = in[61];
+	ev->preview_len = in[62];
+	ev->preview_dtype = in[63];
+	if (ev->kind == EV_NONE || ev->kind >= EV_KIND_COUNT)
+		return -1;
+	if (ev->dtype >= DT_COUNT || ev->preview_dtype >= DT_COUNT)
+		return -1;
+	if (ev->preview_len > EVENT_PREVIEW_MAX)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,120 @@
+/* The event: one MPI call made by one rank. Every view, the text output and
+ * the log read this one record, so its layout is fixed (64 bytes) and its
+ * wire/disk form is little-endian whatever the host. */
+#ifndef MPILOOM_EVENT_H
+#define MPILOOM_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum event_kind {
+	EV_NONE = 0,
+	EV_INIT,
+	EV_FINALIZE,
+	EV_SEND,
+	EV_SSEND,
+	EV_BSEND,
+	EV_RSEND,
+	EV_RECV,
+	EV_PROBE,
+	EV_IPROBE,
+	EV_BARRIER,
+	EV_BCAST,
+	EV_GATHER,
+	EV_SCATTER,
+	EV_REDUCE,
+	EV_ALLREDUCE,
+	EV_PACK,
+	EV_UNPACK,
+	EV_COMPUTE,
+	EV_RESULT,
+	EV_ABORT,
+	EV_KIND_COUNT
+};
+
+/* Datatypes are recorded as our own code, not an MPI handle, so that a log
+ * can be read on a machine without MPI (or with another MPI). */
+enum event_dtype {
+	DT_NONE = 0,
+	DT_BYTE,
+	DT_CHAR,
+	DT_SHORT,
+	DT_INT,
+	DT_UNSIGNED,
+	DT_LONG,
+	DT_LONG_LONG,
+	DT_FLOAT,
+	DT_DOUBLE,
+	DT_C_DOUBLE_COMPLEX,
+	DT_PACKED,
+	DT_DERIVED,
+	DT_OTHER,
+	DT_COUNT
+};
+
+/* Peer and tag values that stand for MPI's wildcards and "no value", kept
+ * independent of MPICH's numeric constants for the same reason as above. */
+#define EV_ANY (-1)
+#define EV_UNSET (-2)
+
+enum event_flag {
+	EVF_CHECK_FAILED = 1 << 0, /* EV_RESULT: the scenario's check failed */
+	EVF_ROOT = 1 << 1,	   /* collective: this rank is the root */
+	EVF_LEVEL = 1 << 2,	   /* level is meaningful (tree addition) */
+	EVF_TRUNCATED = 1 << 3,	   /* preview holds only the first values */
+	EVF_DUR_US = 1 << 4,	   /* dur is in microseconds (long call) */
+};
+
+#define EVENT_PREVIEW_MAX 32
+#define EVENT_WIRE_SIZE 64
+
+struct event {
+	int64_t t_begin; /* ns since the run started, on rank 0's clock */
+	uint32_t dur;	 /* ns, or us when EVF_DUR_US: see event_duration() */
+	uint32_t rank;	 /* world rank that made the call */
+	uint32_t seq;	 /* per-rank sequence number, from 0, gapless */
+	int32_t peer;	 /* dest, source or root (world rank), EV_ANY, EV_UNSET */
+	int32_t tag;	 /* EV_ANY, EV_UNSET or the tag */
+	int32_t count;	 /* count argument of the call */
+	uint32_t type_size; /* bytes of one element of the datatype */
+	int32_t st_source;  /* status, for probe and receive; EV_UNSET otherwise */
+	int32_t st_tag;
+	int32_t st_count;    /* MPI_Get_count; for pack/unpack: packed bytes */
+	int32_t st_elements; /* MPI_Get_elements */
+	uint32_t aux;	     /* store's: matched partner's index + 1, 0 if none */
+	uint16_t comm;	     /* 0 = MPI_COMM_WORLD */
+	uint8_t kind;
+	uint8_t dtype;
+	uint8_t flags;
+	uint8_t level;
+	uint8_t preview_len;
+	uint8_t preview_dtype; /* how to decode the preview bytes */
+};
+
+/* An event as it travels from a rank to rank 0: the record and its preview. */
+struct event_record {
+	struct event ev;
+	uint8_t preview[EVENT_PREVIEW_MAX];
+};
+
+#define EVENT_RECORD_WIRE_SIZE (EVENT_WIRE_SIZE + EVENT_PREVIEW_MAX)
+
+const char *event_kind_name(enum event_kind kind);
+int event_kind_from_name(const char *name);
+const char *event_dtype_name(enum event_dtype dtype);
+size_t event_dtype_size(enum event_dtype dtype);
+
+int event_is_send(const struct event *ev);
+int event_is_recv(const struct event *ev);
+int event_is_collective(const struct event *ev);
+
+int64_t event_duration(const struct event *ev);
+int64_t event_end(const struct event *ev);
+void event_set_duration(struct event *ev, int64_t ns);
+int64_t event_bytes(const struct event *ev);
+int64_t event_status_bytes(const struct event *ev);
+
+void event_encode(const struct event *ev, uint8_t out[EVENT_WIRE_SIZE]);
+int event_decode(const uint8_t in[EVENT_WIRE_SIZE], struct event *ev);
+
+#endif

@@ -1,0 +1,89 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "xalloc.h"
+
+int launch_under_mpiexec(void)
+{
+	return getenv("PMI_RANK") != NULL || getenv("PMI_FD") != NULL ||
+	       getenv("PMIX_RANK") != NULL || getenv("OMPI_COMM_WORLD_RANK") != NULL;
+}
+
+static const char *mpiexec_path(void)
+{
+	const char *env = getenv("MPILOOM_MPIEXEC");
+	return env != NULL && *env != '\0' ? env : MPILOOM_MPIEXEC;
+}
+
+/* /proc/self/exe, not argv[0]: the ranks must run this very binary even
+ * when it was found through PATH or a relative path. */
+static char *self_path(void)
+{
+	size_t cap = 256;
+	for (;;) {
+		char *buf = xmalloc(cap);
+		ssize_t n = readlink("/proc/self/exe", buf, cap);
+		if (n < 0) {
+			free(buf);
+			return NULL;
+		}
+		if ((size_t)n < cap) {
+			buf[n] = '\0';
+			return buf;
+		}
+		free(buf);
+		cap *= 2;
+	}
+}
+
+int launch_run(long nprocs, int argc, char **argv)
+{
+	char *self = self_path();
+	if (self == NULL) {
+		fprintf(stderr, "mpiloom: cannot find my own executable: %s\n", strerror(errno));
+		return 2;
+	}
+	char nbuf[32];
+	snprintf(nbuf, sizeof nbuf, "%ld", nprocs);
+	char **args = xcalloc((size_t)argc + 5, sizeof *args);
+	int k = 0;
+	args[k++] = (char *)mpiexec_path();
+	args[k++] = "-n";
+	args[k++] = nbuf;
+	args[k++] = self;
+	for (int i = 1; i < argc; i++)
+		args[k++] = argv[i];
+	args[k] = NULL;
+
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "mpiloom: cannot start mpiexec: %s\n", strerror(errno));
+		free(args);
+		free(self);
+		return 2;
+	}
+	if (pid == 0) {
+		execv(args[0], args);
+		fprintf(stderr, "mpiloom: cannot run %s: %s\n", args[0], strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = 0x7f00;
+			break;
+		}
+	}
+	free(args);
+	free(self);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}

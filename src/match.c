@@ -1,0 +1,137 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "xalloc.h"
+
+/* One queue per key; it holds either waiting sends or waiting receives,
+ * never both, since a newcomer of the other side matches at once. */
+struct match_slot {
+	struct match_key key;
+	int used;
+	int holds_sends;
+	uint32_t *items;
+	size_t head;
+	size_t len;
+	size_t cap;
+};
+
+void matcher_init(struct matcher *m)
+{
+	m->cap = 64;
+	m->used = 0;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+}
+
+void matcher_free(struct matcher *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].items);
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->used = 0;
+}
+
+static uint64_t key_hash(const struct match_key *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint32_t parts[4] = {k->src, k->dst, k->comm, (uint32_t)k->tag};
+	for (int i = 0; i < 4; i++) {
+		h ^= parts[i];
+		h *= 1099511628211ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static int key_equal(const struct match_key *a, const struct match_key *b)
+{
+	return a->src == b->src && a->dst == b->dst && a->comm == b->comm && a->tag == b->tag;
+}
+
+static struct match_slot *find_slot(struct match_slot *slots, size_t cap,
+				    const struct match_key *key)
+{
+	size_t i = key_hash(key) & (cap - 1);
+	while (slots[i].used && !key_equal(&slots[i].key, key))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void grow_table(struct matcher *m)
+{
+	size_t cap = m->cap * 2;
+	struct match_slot *slots = xcalloc(cap, sizeof *slots);
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->slots[i].used)
+			*find_slot(slots, cap, &m->slots[i].key) = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+}
+
+static void queue_push(struct match_slot *s, uint32_t item)
+{
+	if (s->len == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 4;
+		uint32_t *items = xreallocarray(NULL, cap, sizeof *items);
+		for (size_t i = 0; i < s->len; i++)
+			items[i] = s->items[(s->head + i) % s->cap];
+		free(s->items);
+		s->items = items;
+		s->cap = cap;
+		s->head = 0;
+	}
+	s->items[(s->head + s->len) % s->cap] = item;
+	s->len++;
+}
+
+static uint32_t queue_pop(struct match_slot *s)
+{
+	uint32_t item = s->items[s->head];
+	s->head = (s->head + 1) % s->cap;
+	s->len--;
+	return item;
+}
+
+int matcher_offer(struct matcher *m, const struct match_key *key, int is_send,
+		  uint32_t index, uint32_t *partner)
+{
+	if ((m->used + 1) * 4 > m->cap * 3)
+		grow_table(m);
+	struct match_slot *s = find_slot(m->slots, m->cap, key);
+	if (!s->used) {
+		memset(s, 0, sizeof *s);
+		s->used = 1;
+		s->key = *key;
+		m->used++;
+	}
+	if (s->len > 0 && s->holds_sends != is_send) {
+		*partner = queue_pop(s);
+		return 1;
+	}
+	s->holds_sends = is_send;
+	queue_push(s, index);
+	return 0;
+}
+
+size_t matcher_pending(const struct matcher *m, size_t *sends, size_t *recvs)
+{
+	size_t ns = 0, nr = 0;
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i].used)
+			continue;
+		if (m->slots[i].holds_sends)
+			ns += m->slots[i].len;
+		else
+			nr += m->slots[i].len;
+	}
+	if (sends)
+		*sends = ns;
+	if (recvs)
+		*recvs = nr;
+	return ns + nr;
+}

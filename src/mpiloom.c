@@ -1,0 +1,78 @@
+/* mpiloom: see MPI message passing. One binary is the launcher (typed in a
+ * shell), every rank (under mpiexec), and the viewer (on rank 0). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "launch.h"
+#include "options.h"
+#include "run.h"
+#include "scenario.h"
+
+static int list_scenarios(void)
+{
+	size_t n;
+	const struct scenario *const *all = scenario_all(&n);
+	for (size_t i = 0; i < n; i++)
+		printf("%-11s %s\n", all[i]->name, all[i]->summary);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* Before MPI starts every rank parses the same arguments; only one of them
+ * (rank 0, or the launcher) says what is wrong. */
+static int first_process(void)
+{
+	const char *rank = getenv("PMI_RANK");
+	return rank == NULL || atoi(rank) == 0;
+}
+
+static int check_count(const struct scenario *s, const struct options *o)
+{
+	if (!o->count_set)
+		return 0;
+	if (!s->uses_count) {
+		if (first_process())
+			fprintf(stderr, "mpiloom: %s takes no --count\n", s->name);
+		return 2;
+	}
+	if (o->count < s->min_count || o->count > s->max_count) {
+		if (first_process())
+			fprintf(stderr, "mpiloom: --count for %s must be from %ld to %ld, not %ld\n",
+				s->name, s->min_count, s->max_count, o->count);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct strbuf err = STRBUF_INIT;
+	int status = options_parse(argc, argv, &o, &err);
+	if (status != 0) {
+		if (first_process())
+			fprintf(stderr, "%s\n", strbuf_str(&err));
+		strbuf_free(&err);
+		return status;
+	}
+	strbuf_free(&err);
+	switch (o.command) {
+	case CMD_HELP:
+		options_usage(stdout);
+		return 0;
+	case CMD_VERSION:
+		printf("mpiloom %s\n", PACKAGE_VERSION);
+		return 0;
+	case CMD_LIST:
+		return list_scenarios();
+	case CMD_RUN:
+		break;
+	}
+	const struct scenario *s = scenario_find(o.scenario);
+	if ((status = check_count(s, &o)) != 0)
+		return status;
+	if (!launch_under_mpiexec())
+		return launch_run(o.nprocs, argc, argv);
+	return run_scenario(s, &o, &argc, &argv);
+}

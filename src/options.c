@@ -1,0 +1,166 @@
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "scenario.h"
+
+enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION };
+
+static const struct option long_options[] = {
+	{"count", required_argument, NULL, OPT_COUNT},
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"delay", required_argument, NULL, OPT_DELAY},
+	{"text", no_argument, NULL, OPT_TEXT},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+void options_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mpiloom [-n RANKS] [options] SCENARIO\n"
+		"       mpiexec -n RANKS mpiloom --text [options] SCENARIO\n"
+		"       mpiloom list\n"
+		"\n"
+		"  -n RANKS      ranks to start (mpiloom runs mpiexec itself; default 4)\n"
+		"  --count N     elements per message or per rank (scenario's default)\n"
+		"  --root R      root rank of collectives and sums (default 0)\n"
+		"  --delay MS    pause MS milliseconds before each traced MPI call\n"
+		"  --text        print one line per event instead of the timeline\n"
+		"  --help        this text\n"
+		"  --version     version\n"
+		"\n"
+		"Run 'mpiloom list' for the scenarios; 'man mpiloom' for the text format.\n");
+}
+
+static void valid_scenarios(struct strbuf *err)
+{
+	size_t n;
+	const struct scenario *const *all = scenario_all(&n);
+	strbuf_puts(err, " (valid: ");
+	for (size_t i = 0; i < n; i++)
+		strbuf_printf(err, i ? ", %s" : "%s", all[i]->name);
+	strbuf_puts(err, ")");
+}
+
+/* Whole-string decimal numbers only: "12abc", "", "1e9" are errors. */
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad_number(struct strbuf *err, const char *what, const char *arg, long lo, long hi)
+{
+	strbuf_puts(err, "mpiloom: ");
+	strbuf_puts(err, what);
+	strbuf_puts(err, " must be a whole number from ");
+	strbuf_printf(err, "%ld to %ld, not '", lo, hi);
+	strbuf_escape(err, arg, strlen(arg));
+	strbuf_puts(err, "'");
+	return 2;
+}
+
+static int parse_option(int c, struct options *o, struct strbuf *err)
+{
+	switch (c) {
+	case 'n':
+		o->nprocs_set = 1;
+		if (parse_long(optarg, 1, NPROCS_LIMIT, &o->nprocs) != 0)
+			return bad_number(err, "-n", optarg, 1, NPROCS_LIMIT);
+		return 0;
+	case OPT_COUNT:
+		o->count_set = 1;
+		if (parse_long(optarg, 0, COUNT_LIMIT, &o->count) != 0)
+			return bad_number(err, "--count", optarg, 0, COUNT_LIMIT);
+		return 0;
+	case OPT_ROOT:
+		if (parse_long(optarg, 0, NPROCS_LIMIT - 1, &o->root) != 0)
+			return bad_number(err, "--root", optarg, 0, NPROCS_LIMIT - 1);
+		return 0;
+	case OPT_DELAY:
+		if (parse_long(optarg, 0, DELAY_LIMIT, &o->delay_ms) != 0)
+			return bad_number(err, "--delay", optarg, 0, DELAY_LIMIT);
+		return 0;
+	case OPT_TEXT:
+		o->text = 1;
+		return 0;
+	case OPT_HELP:
+		o->command = CMD_HELP;
+		return 0;
+	case OPT_VERSION:
+		o->command = CMD_VERSION;
+		return 0;
+	default:
+		strbuf_puts(err, "mpiloom: unknown option; try 'mpiloom --help'");
+		return 2;
+	}
+}
+
+static int parse_operand(const char *arg, struct options *o, struct strbuf *err)
+{
+	if (strcmp(arg, "list") == 0) {
+		o->command = CMD_LIST;
+		return 0;
+	}
+	const struct scenario *s = scenario_find(arg);
+	if (s == NULL) {
+		strbuf_puts(err, "mpiloom: unknown scenario '");
+		strbuf_escape(err, arg, strlen(arg));
+		strbuf_puts(err, "'");
+		valid_scenarios(err);
+		return 2;
+	}
+	o->scenario = s->name;
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
+{
+	memset(o, 0, sizeof *o);
+	o->command = CMD_RUN;
+	o->nprocs = 4;
+	opterr = 0;
+	optind = 1;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "n:", long_options, NULL)) != -1) {
+		if (c == '?' && optopt != 0 && strchr("n", optopt) != NULL) {
+			strbuf_printf(err, "mpiloom: -%c needs a value", optopt);
+			return 2;
+		}
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+			strbuf_puts(err, "mpiloom: unknown or incomplete option '");
+			strbuf_escape(err, bad, strlen(bad));
+			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --help, "
+					 "--version)");
+			return 2;
+		}
+		if ((rc = parse_option(c, o, err)) != 0)
+			return rc;
+	}
+	if (o->command == CMD_HELP || o->command == CMD_VERSION)
+		return 0;
+	if (optind >= argc) {
+		strbuf_puts(err, "mpiloom: no scenario given");
+		valid_scenarios(err);
+		return 2;
+	}
+	if (argc - optind > 1) {
+		strbuf_puts(err, "mpiloom: one scenario at a time, not '");
+		strbuf_escape(err, argv[optind + 1], strlen(argv[optind + 1]));
+		strbuf_puts(err, "'");
+		return 2;
+	}
+	return parse_operand(argv[optind], o, err);
+}

@@ -1,0 +1,37 @@
+/* Command-line options, parsed identically on every rank and in the
+ * launcher, before MPI starts. */
+#ifndef MPILOOM_OPTIONS_H
+#define MPILOOM_OPTIONS_H
+
+#include <stdio.h>
+
+#include "strbuf.h"
+
+enum command {
+	CMD_RUN,
+	CMD_LIST,
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+struct options {
+	enum command command;
+	const char *scenario;
+	long count;
+	int count_set;
+	long root;
+	long delay_ms;
+	int text;
+	long nprocs;
+	int nprocs_set;
+};
+
+#define COUNT_LIMIT 10000000L
+#define DELAY_LIMIT 60000L
+#define NPROCS_LIMIT 4096L
+
+/* Returns 0, or 2 with a one-line reason in err (the exit status). */
+int options_parse(int argc, char **argv, struct options *o, struct strbuf *err);
+void options_usage(FILE *out);
+
+#endif

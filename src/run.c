@@ -1,0 +1,169 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "textview.h"
+#include "trace.h"
+#include "xalloc.h"
+
+struct outcome {
+	int ok_ranks;
+	int size;
+	char *report; /* the reporting rank's result text */
+};
+
+/* The reporting rank: the root for collectives and sums, the receiver
+ * (rank 1) for the two-rank examples. */
+static int reporter(const struct scenario *s, const struct scenario_args *a)
+{
+	if (s->uses_root)
+		return a->root;
+	return a->size > 1 ? 1 : 0;
+}
+
+/* Results travel over mpiloom's own communicator with PMPI calls, so the
+ * program's trace stays exactly the scenario's calls. */
+static int collect_outcome(MPI_Comm own, const struct scenario_args *a, int who,
+			   const struct scenario_result *res, struct outcome *out)
+{
+	int rc, ok = res->ok, len = (int)res->text.len;
+	memset(out, 0, sizeof *out);
+	out->size = a->size;
+	if ((rc = PMPI_Reduce(&ok, &out->ok_ranks, 1, MPI_INT, MPI_SUM, 0, own)) != MPI_SUCCESS)
+		return rc;
+	if (who == 0) {
+		out->report = xstrdup(res->text.s ? res->text.s : "");
+		return MPI_SUCCESS;
+	}
+	if (a->rank == who) {
+		if ((rc = PMPI_Send(&len, 1, MPI_INT, 0, 0, own)) == MPI_SUCCESS)
+			rc = PMPI_Send(res->text.s ? res->text.s : "", len, MPI_CHAR, 0, 0, own);
+		return rc;
+	}
+	if (a->rank != 0)
+		return MPI_SUCCESS;
+	if ((rc = PMPI_Recv(&len, 1, MPI_INT, who, 0, own, MPI_STATUS_IGNORE)) != MPI_SUCCESS)
+		return rc;
+	if (len < 0 || len > 1 << 20)
+		len = 0;
+	out->report = xcalloc((size_t)len + 1, 1);
+	return PMPI_Recv(out->report, len, MPI_CHAR, who, 0, own, MPI_STATUS_IGNORE);
+}
+
+/* Every rank evaluates the same conditions, so every rank stops without
+ * talking to the others; only rank 0 says why. */
+static int check_ranks(const struct scenario *s, const struct scenario_args *a)
+{
+	if (a->size < s->min_ranks) {
+		if (a->rank == 0)
+			fprintf(stderr, "mpiloom: %s needs at least %d ranks, got %d "
+					"(try mpiloom -n %d %s)\n",
+				s->name, s->min_ranks, a->size, s->min_ranks, s->name);
+		return 2;
+	}
+	if (a->root >= a->size) {
+		if (a->rank == 0)
+			fprintf(stderr, "mpiloom: --root %d is out of range: ranks are 0 to %d\n",
+				a->root, a->size - 1);
+		return 2;
+	}
+	return 0;
+}
+
+static int report(const struct scenario *s, const struct outcome *out)
+{
+	struct store *st = trace_store();
+	struct store_stats stats;
+	int status = 0;
+	if (st == NULL)
+		return 3;
+	store_stats(st, &stats);
+	if (textview_print(stdout, st) != 0)
+		status = 3;
+	int passed = out->ok_ranks == out->size;
+	struct strbuf line = STRBUF_INIT;
+	strbuf_printf(&line,
+		      "# result: %s ranks=%d check=%s ok=%d/%d events=%llu lost=%llu "
+		      "messages=%llu unmatched=%llu | ",
+		      s->name, out->size, passed ? "passed" : "failed", out->ok_ranks, out->size,
+		      (unsigned long long)stats.events, (unsigned long long)stats.lost,
+		      (unsigned long long)stats.matched,
+		      (unsigned long long)(stats.unmatched_sends + stats.unmatched_recvs));
+	strbuf_escape(&line, out->report ? out->report : "", out->report ? strlen(out->report) : 0);
+	printf("%s\n", strbuf_str(&line));
+	strbuf_free(&line);
+	if (fflush(stdout) != 0)
+		status = 3;
+	if (stats.lost > 0 || stats.ranks_final < (uint32_t)out->size) {
+		fprintf(stderr, "mpiloom: %llu events lost, %u of %d ranks finished\n",
+			(unsigned long long)stats.lost, stats.ranks_final, out->size);
+		status = 3;
+	}
+	if (!passed && status == 0)
+		status = 1;
+	return status;
+}
+
+static int run_on_rank(const struct scenario *s, MPI_Comm own,
+		       struct scenario_args *a, struct outcome *out)
+{
+	struct scenario_result res = {0, STRBUF_INIT};
+	int status = check_ranks(s, a);
+	if (status != 0)
+		return status;
+	int rc = s->run(a, &res);
+	if (rc != MPI_SUCCESS) {
+		char msg[MPI_MAX_ERROR_STRING];
+		int len = 0;
+		if (PMPI_Error_string(rc, msg, &len) != MPI_SUCCESS)
+			len = 0;
+		res.ok = 0;
+		strbuf_reset(&res.text);
+		strbuf_printf(&res.text, "MPI error: %.*s", len, msg);
+		status = 3;
+	}
+	trace_result(res.ok, res.text.s, res.text.len, DT_CHAR);
+	rc = collect_outcome(own, a, reporter(s, a), &res, out);
+	if (rc != MPI_SUCCESS)
+		status = 3;
+	if (status == 0 && !res.ok)
+		status = 1;
+	strbuf_free(&res.text);
+	return status;
+}
+
+int run_scenario(const struct scenario *s, const struct options *o, int *argc, char ***argv)
+{
+	struct trace_options topts = {.tag_is_level = s->tag_is_level, .delay_ms = o->delay_ms};
+	struct scenario_args a = {.count = o->count_set ? o->count : s->default_count,
+				  .root = (int)o->root};
+	struct outcome out = {0, 0, NULL};
+	MPI_Comm own;
+
+	trace_configure(&topts);
+	if (MPI_Init(argc, argv) != MPI_SUCCESS) {
+		fprintf(stderr, "mpiloom: MPI_Init failed\n");
+		return 3;
+	}
+	if (PMPI_Comm_dup(MPI_COMM_WORLD, &own) != MPI_SUCCESS ||
+	    PMPI_Comm_rank(MPI_COMM_WORLD, &a.rank) != MPI_SUCCESS ||
+	    PMPI_Comm_size(MPI_COMM_WORLD, &a.size) != MPI_SUCCESS) {
+		fprintf(stderr, "mpiloom: cannot set up MPI\n");
+		PMPI_Abort(MPI_COMM_WORLD, 3);
+		return 3;
+	}
+	int status = run_on_rank(s, own, &a, &out);
+	PMPI_Comm_free(&own);
+	MPI_Finalize();
+	if (a.rank == 0 && status != 2) {
+		int overall = report(s, &out);
+		if (overall > status)
+			status = overall;
+	}
+	free(out.report);
+	trace_shutdown();
+	return status;
+}

@@ -1,0 +1,75 @@
+/* linear-sum: the homework done the plain way, to compare with tree-sum.
+ *
+ *     value = (rank+1)*np.arange(1, n+1)
+ *     if rank == root:
+ *         for source in range(size):
+ *             if source != root:
+ *                 comm.Recv(partial, source=source, tag=0); value += partial
+ *     else:
+ *         comm.Send(value, dest=root, tag=0)
+ *
+ * The root receives p-1 messages one after the other, in rank order.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "scenario.h"
+
+/* The root's check: element j of the sum is p(p+1)/2 * (j+1). */
+/* The root adds every other rank's value to its own, in rank order. */
+static int receive_all(const struct scenario_args *a, double *sum, double *partial, long n)
+{
+	for (int source = 0; source < a->size; source++) {
+		if (source == a->root)
+			continue;
+		MPI_CHECK(MPI_Recv(partial, (int)n, MPI_DOUBLE, source, 0, MPI_COMM_WORLD,
+				   MPI_STATUS_IGNORE));
+		for (long j = 0; j < n; j++)
+			sum[j] += partial[j];
+	}
+	return MPI_SUCCESS;
+}
+
+static int linear_sum(const struct scenario_args *a, struct scenario_result *res)
+{
+	int rank = a->rank, root = a->root;
+	long n = a->count;
+	double *sum = malloc((size_t)n * sizeof *sum);
+	double *partial = NULL;
+
+	if (rank == root)
+		partial = malloc((size_t)n * sizeof *partial);
+	if (sum == NULL || (rank == root && partial == NULL)) {
+		free(sum);
+		free(partial);
+		return MPI_ERR_NO_MEM;
+	}
+	for (long j = 0; j < n; j++)
+		sum[j] = (double)(rank + 1) * (double)(j + 1);
+
+	int rc;
+	if (rank == root) {
+		rc = receive_all(a, sum, partial, n);
+		if (rc == MPI_SUCCESS)
+			result_sum(res, sum, n, a->size);
+	} else {
+		rc = MPI_Send(sum, (int)n, MPI_DOUBLE, root, 0, MPI_COMM_WORLD);
+		res->ok = rc == MPI_SUCCESS;
+	}
+	free(sum);
+	free(partial);
+	return rc;
+}
+
+const struct scenario scenario_linear_sum = {
+	.name = "linear-sum",
+	.summary = "the homework the plain way: the root receives rank+1 (or --count N) from each rank",
+	.min_ranks = 1,
+	.default_count = 1,
+	.min_count = 1,
+	.max_count = 10000000,
+	.uses_count = 1,
+	.uses_root = 1,
+	.run = linear_sum,
+};

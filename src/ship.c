@@ -1,0 +1,231 @@
+/* Shipping events to rank 0, off the program's critical path: a thread per
+ * rank drains the ring and sends batches over the tracer's own
+ * communicator; on rank 0 the same thread is the collector that fills the
+ * store from its own ring and from every other rank's batches. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tracer.h"
+#include "xalloc.h"
+
+#define TAG_BATCH 77
+#define BATCH_MAX 1024
+#define BATCH_MAGIC 0x4d4f4f4cu /* "LOOM" */
+#define BATCH_FINAL 1u
+#define HEADER_SIZE 20
+#define FLUSH_INTERVAL_NS 10000000 /* a live view lags by at most this */
+#define POLL_NS 1000000
+
+struct batch_header {
+	uint32_t magic;
+	uint32_t rank;
+	uint32_t nrec;
+	uint32_t flags;
+	uint32_t total;
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void encode_header(uint8_t *buf, const struct batch_header *h)
+{
+	put32(buf, h->magic);
+	put32(buf + 4, h->rank);
+	put32(buf + 8, h->nrec);
+	put32(buf + 12, h->flags);
+	put32(buf + 16, h->total);
+}
+
+static void pause_ns(long ns)
+{
+	struct timespec ts = {0, ns};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Moves up to BATCH_MAX records from the ring into buf; returns how many. */
+static size_t fill_batch(struct ring *ring, uint8_t *buf)
+{
+	size_t total = 0;
+	while (total < BATCH_MAX) {
+		struct event_record *recs;
+		size_t n = ring_peek(ring, &recs, BATCH_MAX - total);
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			uint8_t *out = buf + HEADER_SIZE + (total + i) * EVENT_RECORD_WIRE_SIZE;
+			event_encode(&recs[i].ev, out);
+			memcpy(out + EVENT_WIRE_SIZE, recs[i].preview, EVENT_PREVIEW_MAX);
+		}
+		ring_release(ring, n);
+		total += n;
+	}
+	return total;
+}
+
+/* total (events this rank recorded) is only known, and only read, once the
+ * program's thread has stopped recording: in the final batch. */
+static int send_batch(struct tracer *tr, uint8_t *buf, size_t nrec, uint32_t flags,
+		      uint32_t total)
+{
+	struct batch_header h = {BATCH_MAGIC, (uint32_t)tr->rank, (uint32_t)nrec, flags, total};
+	encode_header(buf, &h);
+	int bytes = (int)(HEADER_SIZE + nrec * EVENT_RECORD_WIRE_SIZE);
+	return PMPI_Send(buf, bytes, MPI_BYTE, 0, TAG_BATCH, tr->comm);
+}
+
+static void *ship_to_root(void *arg)
+{
+	struct tracer *tr = arg;
+	uint8_t *buf = xmalloc(HEADER_SIZE + (size_t)BATCH_MAX * EVENT_RECORD_WIRE_SIZE);
+	int64_t last = clock_now_ns();
+	for (;;) {
+		int stopping = atomic_load(&tr->stopping);
+		size_t used = ring_used(&tr->ring);
+		int64_t now = clock_now_ns();
+		if (used >= BATCH_MAX / 2 || (used > 0 && now - last >= FLUSH_INTERVAL_NS) ||
+		    stopping) {
+			size_t n;
+			while ((n = fill_batch(&tr->ring, buf)) > 0) {
+				if (send_batch(tr, buf, n, 0, 0) != MPI_SUCCESS) {
+					fprintf(stderr, "mpiloom: rank %d: lost events: "
+							"sending to rank 0 failed\n",
+						tr->rank);
+					goto out;
+				}
+			}
+			last = now;
+		}
+		if (stopping) {
+			if (send_batch(tr, buf, 0, BATCH_FINAL, tr->seq) != MPI_SUCCESS)
+				fprintf(stderr, "mpiloom: rank %d: final batch failed\n", tr->rank);
+			break;
+		}
+		pause_ns(POLL_NS);
+	}
+out:
+	free(buf);
+	return NULL;
+}
+
+static void drain_own(struct tracer *tr)
+{
+	struct event_record *recs;
+	size_t n;
+	while ((n = ring_peek(&tr->ring, &recs, BATCH_MAX)) > 0) {
+		pthread_mutex_lock(&tr->store_lock);
+		for (size_t i = 0; i < n; i++)
+			store_add(tr->store, &recs[i].ev, recs[i].preview);
+		pthread_mutex_unlock(&tr->store_lock);
+		ring_release(&tr->ring, n);
+	}
+}
+
+/* A batch is checked before use: a rank is another process, and a record
+ * that does not decode is counted as rejected, not trusted. */
+static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int source)
+{
+	if (bytes < HEADER_SIZE || get32(buf) != BATCH_MAGIC || get32(buf + 4) != (uint32_t)source)
+		return -1;
+	uint32_t nrec = get32(buf + 8), flags = get32(buf + 12), total = get32(buf + 16);
+	if ((size_t)bytes != HEADER_SIZE + (size_t)nrec * EVENT_RECORD_WIRE_SIZE)
+		return -1;
+	pthread_mutex_lock(&tr->store_lock);
+	for (uint32_t i = 0; i < nrec; i++) {
+		const uint8_t *p = buf + HEADER_SIZE + (size_t)i * EVENT_RECORD_WIRE_SIZE;
+		struct event ev;
+		if (event_decode(p, &ev) == 0 && ev.rank == (uint32_t)source)
+			store_add(tr->store, &ev, p + EVENT_WIRE_SIZE);
+	}
+	if (flags & BATCH_FINAL)
+		store_rank_done(tr->store, (uint32_t)source, total);
+	pthread_mutex_unlock(&tr->store_lock);
+	return (flags & BATCH_FINAL) ? 1 : 0;
+}
+
+/* Receives whatever batches are waiting; returns how many, or -1. */
+static int receive_batches(struct tracer *tr, uint8_t **buf, int *cap, int *finals)
+{
+	int got = 0;
+	for (;;) {
+		int flag, bytes;
+		MPI_Status st;
+		if (PMPI_Iprobe(MPI_ANY_SOURCE, TAG_BATCH, tr->comm, &flag, &st) != MPI_SUCCESS)
+			return -1;
+		if (!flag)
+			return got;
+		if (PMPI_Get_count(&st, MPI_BYTE, &bytes) != MPI_SUCCESS || bytes < 0)
+			return -1;
+		if (bytes > *cap) {
+			*buf = xreallocarray(*buf, (size_t)bytes, 1);
+			*cap = bytes;
+		}
+		if (PMPI_Recv(*buf, bytes, MPI_BYTE, st.MPI_SOURCE, TAG_BATCH, tr->comm,
+			      MPI_STATUS_IGNORE) != MPI_SUCCESS)
+			return -1;
+		int r = take_batch(tr, *buf, bytes, st.MPI_SOURCE);
+		if (r < 0)
+			fprintf(stderr, "mpiloom: malformed event batch from rank %d\n",
+				st.MPI_SOURCE);
+		else
+			*finals += r;
+		got++;
+	}
+}
+
+static void *collect(void *arg)
+{
+	struct tracer *tr = arg;
+	int cap = HEADER_SIZE + BATCH_MAX * EVENT_RECORD_WIRE_SIZE, finals = 0;
+	uint8_t *buf = xmalloc((size_t)cap);
+	for (;;) {
+		int stopping = atomic_load(&tr->stopping);
+		drain_own(tr);
+		int got = receive_batches(tr, &buf, &cap, &finals);
+		if (got < 0) {
+			fprintf(stderr, "mpiloom: rank 0: receiving events failed\n");
+			break;
+		}
+		if (stopping && finals >= tr->size - 1 && ring_used(&tr->ring) == 0) {
+			pthread_mutex_lock(&tr->store_lock);
+			store_rank_done(tr->store, 0, tr->seq);
+			pthread_mutex_unlock(&tr->store_lock);
+			break;
+		}
+		if (got == 0)
+			pause_ns(POLL_NS);
+	}
+	free(buf);
+	return NULL;
+}
+
+int shipper_start(struct tracer *tr)
+{
+	atomic_store(&tr->stopping, 0);
+	int rc = pthread_create(&tr->shipper, NULL, tr->rank == 0 ? collect : ship_to_root, tr);
+	tr->shipper_running = rc == 0;
+	return rc;
+}
+
+void shipper_stop(struct tracer *tr)
+{
+	if (!tr->shipper_running)
+		return;
+	atomic_store(&tr->stopping, 1);
+	pthread_join(tr->shipper, NULL);
+	tr->shipper_running = 0;
+}

@@ -1,0 +1,51 @@
+/* The event store: the single source of every view, live or replayed.
+ * Events are kept per rank in sequence order; sends are matched to their
+ * receives as events arrive. The store does no locking: its owner does. */
+#ifndef MPILOOM_STORE_H
+#define MPILOOM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct event_ref {
+	uint32_t rank;
+	uint32_t index;
+};
+
+struct store;
+
+struct store_stats {
+	uint64_t events;
+	uint64_t lost;	       /* gaps in sequence numbers, and missing tails */
+	uint64_t rejected;     /* malformed or out-of-order records */
+	uint64_t matched;      /* matched send/receive pairs */
+	uint64_t unmatched_sends;
+	uint64_t unmatched_recvs;
+	uint32_t ranks_final;  /* ranks that said they had sent everything */
+	int64_t t_last;	       /* latest end time seen */
+};
+
+struct store *store_new(uint32_t nranks);
+void store_free(struct store *st);
+uint32_t store_nranks(const struct store *st);
+
+/* Returns 0, or -1 when the event is rejected (bad rank, repeated
+ * sequence number). A jump in sequence numbers counts the gap as lost. */
+int store_add(struct store *st, const struct event *ev, const uint8_t *preview);
+/* The rank has sent all its events: total is how many it recorded. */
+void store_rank_done(struct store *st, uint32_t rank, uint32_t total);
+
+size_t store_rank_count(const struct store *st, uint32_t rank);
+const struct event *store_event(const struct store *st, struct event_ref ref);
+const uint8_t *store_preview(const struct store *st, struct event_ref ref);
+/* Returns 1 and sets *partner for a matched send or receive. */
+int store_partner(const struct store *st, struct event_ref ref, struct event_ref *partner);
+
+void store_stats(const struct store *st, struct store_stats *out);
+
+/* All events by begin time (ties: rank, then sequence); caller frees. */
+struct event_ref *store_time_order(const struct store *st, size_t *n);
+
+#endif

@@ -1,0 +1,45 @@
+/* The trace layer's public face, for programs that link libmpiloom and want
+ * more than silent tracing (mpiloom itself, the benchmarks). A program that
+ * merely links or preloads the library needs none of it. */
+#ifndef MPILOOM_TRACE_H
+#define MPILOOM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "store.h"
+
+struct trace_options {
+	int tag_is_level;  /* point-to-point tags are tree levels */
+	long delay_ms;	   /* pause before each traced call */
+	int force_clock_estimate; /* estimate offsets even on one host */
+};
+
+/* Before MPI_Init. Without it, options come from the environment
+ * (MPILOOM_DELAY_MS, MPILOOM_TRACE=0 to start disabled). */
+void trace_configure(const struct trace_options *opts);
+/* The runtime switch: when off, every wrapper calls PMPI straight away. */
+void trace_set_enabled(int on);
+int trace_enabled(void);
+
+/* Records this rank's outcome as an EV_RESULT event. */
+void trace_result(int ok, const void *preview, size_t n, enum event_dtype dtype);
+
+/* Rank 0 only: the store of every rank's events. Complete after MPI_Finalize
+ * returned; while the run goes on, read it between trace_lock/unlock. */
+struct store *trace_store(void);
+void trace_lock(void);
+void trace_unlock(void);
+
+/* Clock information of the run, valid after MPI_Init. */
+struct trace_clock {
+	int all_same_host;
+	int64_t max_rtt_ns;
+};
+void trace_clock(struct trace_clock *out);
+
+/* Frees what the trace layer still holds (the store); after MPI_Finalize. */
+void trace_shutdown(void);
+
+#endif

@@ -1,0 +1,291 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dtype.h"
+#include "tracer.h"
+
+#define RING_CAPACITY 16384
+
+struct tracer loom_tracer = {
+	.enabled = 1,
+	.record_lock = PTHREAD_MUTEX_INITIALIZER,
+	.store_lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+static int configured;
+
+void trace_configure(const struct trace_options *opts)
+{
+	loom_tracer.opts = *opts;
+	configured = 1;
+}
+
+static void configure_from_env(void)
+{
+	const char *s = getenv("MPILOOM_DELAY_MS");
+	if (s != NULL)
+		loom_tracer.opts.delay_ms = strtol(s, NULL, 10);
+	s = getenv("MPILOOM_TRACE");
+	if (s != NULL && strcmp(s, "0") == 0)
+		atomic_store(&loom_tracer.enabled, 0);
+}
+
+void trace_set_enabled(int on)
+{
+	atomic_store(&loom_tracer.enabled, on != 0);
+}
+
+int trace_enabled(void)
+{
+	return atomic_load(&loom_tracer.enabled);
+}
+
+struct store *trace_store(void)
+{
+	return loom_tracer.store;
+}
+
+void trace_lock(void)
+{
+	pthread_mutex_lock(&loom_tracer.store_lock);
+}
+
+void trace_unlock(void)
+{
+	pthread_mutex_unlock(&loom_tracer.store_lock);
+}
+
+void trace_clock(struct trace_clock *out)
+{
+	out->all_same_host = loom_tracer.max_rtt == 0;
+	out->max_rtt_ns = loom_tracer.max_rtt;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void push(struct tracer *tr, struct event_record *rec)
+{
+	if (tr->lock_records)
+		pthread_mutex_lock(&tr->record_lock);
+	rec->ev.seq = tr->seq++;
+	ring_push(&tr->ring, rec);
+	if (tr->lock_records)
+		pthread_mutex_unlock(&tr->record_lock);
+}
+
+static void close_probe(struct tracer *tr)
+{
+	if (!tr->probe_open)
+		return;
+	tr->probe_open = 0;
+	push(tr, &tr->probe);
+}
+
+void tracer_before(struct call *c, enum event_kind kind)
+{
+	struct tracer *tr = &loom_tracer;
+	close_probe(tr);
+	if (tr->opts.delay_ms > 0)
+		sleep_ms(tr->opts.delay_ms);
+	memset(&c->rec.ev, 0, sizeof c->rec.ev);
+	c->rec.ev.kind = (uint8_t)kind;
+	c->rec.ev.peer = EV_UNSET;
+	c->rec.ev.tag = EV_UNSET;
+	c->rec.ev.st_source = EV_UNSET;
+	c->rec.ev.st_tag = EV_UNSET;
+	c->rec.ev.st_count = EV_UNSET;
+	c->rec.ev.st_elements = EV_UNSET;
+	c->t0 = clock_now_ns();
+}
+
+void tracer_after(struct call *c)
+{
+	struct tracer *tr = &loom_tracer;
+	int64_t t1 = clock_now_ns();
+	c->rec.ev.t_begin = clock_event_time(&tr->clock, c->t0);
+	event_set_duration(&c->rec.ev, t1 - c->t0);
+	c->rec.ev.rank = (uint32_t)tr->rank;
+}
+
+void tracer_commit(struct call *c)
+{
+	struct tracer *tr = &loom_tracer;
+	if (tr->opts.tag_is_level && c->rec.ev.tag >= 0 && c->rec.ev.tag < 256 &&
+	    (event_is_send(&c->rec.ev) || event_is_recv(&c->rec.ev))) {
+		c->rec.ev.level = (uint8_t)c->rec.ev.tag;
+		c->rec.ev.flags |= EVF_LEVEL;
+	}
+	push(tr, &c->rec);
+}
+
+void trace_result(int ok, const void *preview, size_t n, enum event_dtype dtype)
+{
+	struct tracer *tr = &loom_tracer;
+	if (!tr->ready)
+		return;
+	struct call c;
+	tracer_before(&c, EV_RESULT);
+	tracer_after(&c);
+	if (!ok)
+		c.rec.ev.flags |= EVF_CHECK_FAILED;
+	if (preview != NULL && n > 0) {
+		if (n > EVENT_PREVIEW_MAX) {
+			n = EVENT_PREVIEW_MAX;
+			c.rec.ev.flags |= EVF_TRUNCATED;
+		}
+		memcpy(c.rec.preview, preview, n);
+		c.rec.ev.preview_len = (uint8_t)n;
+		c.rec.ev.preview_dtype = (uint8_t)dtype;
+	}
+	push(tr, &c.rec);
+}
+
+int tracer_world_rank(MPI_Comm comm, int rank)
+{
+	if (rank == MPI_ANY_SOURCE)
+		return EV_ANY;
+	if (rank == MPI_PROC_NULL || rank < 0)
+		return EV_UNSET;
+	if (comm == MPI_COMM_WORLD)
+		return rank;
+	/* Other communicators: the slow path, until communicators are
+	 * tracked with their world ranks cached. */
+	MPI_Group g, wg;
+	int out = EV_UNSET;
+	if (PMPI_Comm_group(comm, &g) != MPI_SUCCESS)
+		return EV_UNSET;
+	if (PMPI_Comm_group(MPI_COMM_WORLD, &wg) == MPI_SUCCESS) {
+		if (PMPI_Group_translate_ranks(g, 1, &rank, wg, &out) != MPI_SUCCESS ||
+		    out == MPI_UNDEFINED)
+			out = EV_UNSET;
+		PMPI_Group_free(&wg);
+	}
+	PMPI_Group_free(&g);
+	return out;
+}
+
+uint16_t tracer_comm_id(MPI_Comm comm)
+{
+	return comm == MPI_COMM_WORLD ? 0 : 1;
+}
+
+void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt)
+{
+	enum event_dtype code = dtype_code(dt);
+	ev->count = count;
+	ev->dtype = (uint8_t)code;
+	ev->type_size = dtype_size(dt, code);
+}
+
+/* The preview copies at most EVENT_PREVIEW_MAX bytes of a contiguous
+ * predefined type: cheap enough for every call, and all a person reads. */
+void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count,
+			MPI_Datatype dt)
+{
+	struct event *ev = &rec->ev;
+	enum event_dtype code = dtype_code(dt);
+	size_t size = event_dtype_size(code);
+	ev->preview_len = 0;
+	if (size == 0 || buf == NULL || count <= 0 || buf == MPI_IN_PLACE ||
+	    buf == MPI_BOTTOM)
+		return;
+	size_t bytes = (size_t)count * size;
+	size_t n = bytes > EVENT_PREVIEW_MAX ? EVENT_PREVIEW_MAX / size * size : bytes;
+	memcpy(rec->preview, buf, n);
+	ev->preview_len = (uint8_t)n;
+	ev->preview_dtype = (uint8_t)code;
+	if (n < bytes)
+		ev->flags |= EVF_TRUNCATED;
+}
+
+void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, MPI_Comm comm)
+{
+	int n;
+	ev->st_source = tracer_world_rank(comm, st->MPI_SOURCE);
+	ev->st_tag = st->MPI_TAG == MPI_ANY_TAG ? EV_ANY : st->MPI_TAG;
+	if (PMPI_Get_count(st, dt, &n) == MPI_SUCCESS)
+		ev->st_count = n == MPI_UNDEFINED ? EV_UNSET : n;
+	if (PMPI_Get_elements(st, dt, &n) == MPI_SUCCESS)
+		ev->st_elements = n == MPI_UNDEFINED ? EV_UNSET : n;
+}
+
+void tracer_open_probe(struct call *c, const MPI_Status *user_status)
+{
+	struct tracer *tr = &loom_tracer;
+	tr->probe = c->rec;
+	tr->probe_status = user_status;
+	tr->probe_open = 1;
+}
+
+/* The program asked what the probed message holds in datatype dt: from now
+ * on the probe's event speaks of that datatype, as the program does. */
+void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt)
+{
+	struct tracer *tr = &loom_tracer;
+	if (!tr->probe_open || status != tr->probe_status || dt == MPI_BYTE)
+		return;
+	struct event *ev = &tr->probe.ev;
+	if (ev->dtype != DT_BYTE)
+		return;
+	int source = ev->st_source;
+	tracer_set_buffer(ev, ev->count, dt);
+	tracer_set_status(ev, status, dt, MPI_COMM_WORLD);
+	ev->st_source = source; /* already a world rank */
+}
+
+int tracer_start(void)
+{
+	struct tracer *tr = &loom_tracer;
+	int rc;
+	if (!configured)
+		configure_from_env();
+	if ((rc = PMPI_Comm_dup(MPI_COMM_WORLD, &tr->comm)) != MPI_SUCCESS ||
+	    (rc = PMPI_Comm_rank(tr->comm, &tr->rank)) != MPI_SUCCESS ||
+	    (rc = PMPI_Comm_size(tr->comm, &tr->size)) != MPI_SUCCESS)
+		return rc;
+	rc = clock_sync_run(&tr->clock, tr->comm, tr->opts.force_clock_estimate);
+	if (rc == MPI_SUCCESS)
+		rc = PMPI_Allreduce(&tr->clock.rtt, &tr->max_rtt, 1, MPI_INT64_T, MPI_MAX,
+				    tr->comm);
+	if (rc != MPI_SUCCESS)
+		return rc;
+	if (ring_init(&tr->ring, RING_CAPACITY) != 0)
+		return MPI_ERR_NO_MEM;
+	if (tr->rank == 0)
+		tr->store = store_new((uint32_t)tr->size);
+	tr->seq = 0;
+	if (shipper_start(tr) != 0) {
+		fprintf(stderr, "mpiloom: rank %d: cannot start the event shipper\n", tr->rank);
+		return MPI_ERR_OTHER;
+	}
+	tr->ready = 1;
+	return MPI_SUCCESS;
+}
+
+void tracer_stop(void)
+{
+	struct tracer *tr = &loom_tracer;
+	if (!tr->ready)
+		return;
+	close_probe(tr);
+	tr->ready = 0;
+	shipper_stop(tr);
+	ring_free(&tr->ring);
+	PMPI_Comm_free(&tr->comm);
+}
+
+void trace_shutdown(void)
+{
+	store_free(loom_tracer.store);
+	loom_tracer.store = NULL;
+}

@@ -1,0 +1,81 @@
+/* Internals shared by the trace layer's files: the tracer state and the two
+ * hooks every wrapper calls, one before and one after the PMPI call. */
+#ifndef MPILOOM_TRACER_H
+#define MPILOOM_TRACER_H
+
+#include <mpi.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "clock.h"
+#include "event.h"
+#include "ring.h"
+#include "store.h"
+#include "trace.h"
+
+struct tracer {
+	atomic_int enabled;
+	int ready; /* between our MPI_Init and MPI_Finalize */
+	int rank;
+	int size;
+	MPI_Comm comm; /* the loom's own traffic: never seen by the program */
+	struct trace_options opts;
+	struct clock_sync clock;
+	int64_t max_rtt;
+	struct ring ring;
+	uint32_t seq;
+	pthread_mutex_t record_lock; /* only taken for MPI_THREAD_MULTIPLE programs */
+	int lock_records;
+
+	/* A probe stays open until the next call, so that the program's
+	 * MPI_Get_count/MPI_Get_elements on its status can complete it. */
+	int probe_open;
+	struct event_record probe;
+	const MPI_Status *probe_status;
+
+	pthread_t shipper;
+	atomic_int stopping;
+	int shipper_running;
+
+	/* rank 0 */
+	struct store *store;
+	pthread_mutex_t store_lock;
+};
+
+/* There is exactly one: MPI's profiling interface gives a wrapper no context
+ * argument, so the state every MPI_X reaches must be global. Nothing outside
+ * the trace layer touches it. */
+extern struct tracer loom_tracer;
+
+struct call {
+	struct event_record rec;
+	int64_t t0;
+};
+
+static inline int tracer_on(void)
+{
+	return atomic_load_explicit(&loom_tracer.enabled, memory_order_relaxed) &&
+	       loom_tracer.ready;
+}
+
+void tracer_before(struct call *c, enum event_kind kind);
+/* Fills time, rank and sequence number; the wrapper then fills the rest. */
+void tracer_after(struct call *c);
+void tracer_commit(struct call *c);
+
+/* Helpers for wrappers. */
+int tracer_world_rank(MPI_Comm comm, int rank);
+uint16_t tracer_comm_id(MPI_Comm comm);
+void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
+void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count,
+			MPI_Datatype dt);
+void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, MPI_Comm comm);
+void tracer_open_probe(struct call *c, const MPI_Status *user_status);
+void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt);
+
+int tracer_start(void);
+void tracer_stop(void);
+int shipper_start(struct tracer *tr);
+void shipper_stop(struct tracer *tr);
+
+#endif

@@ -1,0 +1,131 @@
+/* Wrappers: collectives. Each rank's part is one event; the root is the
+ * peer. The preview shows what this rank contributes or obtains: the
+ * gathered array at a gather's root, the scattered element elsewhere. */
+#include "config.h"
+
+#include "tracer.h"
+
+static int is_root(MPI_Comm comm, int root)
+{
+	int rank;
+	return PMPI_Comm_rank(comm, &rank) == MPI_SUCCESS && rank == root;
+}
+
+static void set_root(struct call *c, MPI_Comm comm, int root)
+{
+	c->rec.ev.peer = tracer_world_rank(comm, root);
+	c->rec.ev.comm = tracer_comm_id(comm);
+	if (is_root(comm, root))
+		c->rec.ev.flags |= EVF_ROOT;
+}
+
+int MPI_Barrier(MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Barrier(comm);
+	struct call c;
+	tracer_before(&c, EV_BARRIER);
+	int rc = PMPI_Barrier(comm);
+	tracer_after(&c);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Bcast(buf, count, dt, root, comm);
+	struct call c;
+	tracer_before(&c, EV_BCAST);
+	int rc = PMPI_Bcast(buf, count, dt, root, comm);
+	tracer_after(&c);
+	set_root(&c, comm, root);
+	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_set_preview(&c.rec, buf, count, dt);
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+	       int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+				   root, comm);
+	struct call c;
+	tracer_before(&c, EV_GATHER);
+	int rc = PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
+			     comm);
+	tracer_after(&c);
+	set_root(&c, comm, root);
+	if (c.rec.ev.flags & EVF_ROOT) {
+		int size = 0;
+		PMPI_Comm_size(comm, &size);
+		tracer_set_buffer(&c.rec.ev, recvcount, recvtype);
+		tracer_set_preview(&c.rec, recvbuf, (int64_t)recvcount * size, recvtype);
+	} else {
+		tracer_set_buffer(&c.rec.ev, sendcount, sendtype);
+		tracer_set_preview(&c.rec, sendbuf, sendcount, sendtype);
+	}
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+		int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+				    root, comm);
+	struct call c;
+	tracer_before(&c, EV_SCATTER);
+	int rc = PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
+			      comm);
+	tracer_after(&c);
+	set_root(&c, comm, root);
+	if (c.rec.ev.flags & EVF_ROOT) {
+		int size = 0;
+		PMPI_Comm_size(comm, &size);
+		tracer_set_buffer(&c.rec.ev, sendcount, sendtype);
+		tracer_set_preview(&c.rec, sendbuf, (int64_t)sendcount * size, sendtype);
+	} else {
+		tracer_set_buffer(&c.rec.ev, recvcount, recvtype);
+		tracer_set_preview(&c.rec, recvbuf, recvcount, recvtype);
+	}
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI_Op op,
+	       int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	struct call c;
+	tracer_before(&c, EV_REDUCE);
+	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	tracer_after(&c);
+	set_root(&c, comm, root);
+	tracer_set_buffer(&c.rec.ev, count, dt);
+	int root_side = (c.rec.ev.flags & EVF_ROOT) || sendbuf == MPI_IN_PLACE;
+	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, count, dt);
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI_Op op,
+		  MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	struct call c;
+	tracer_before(&c, EV_ALLREDUCE);
+	int rc = PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	tracer_after(&c);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_set_preview(&c.rec, recvbuf, count, dt);
+	tracer_commit(&c);
+	return rc;
+}
