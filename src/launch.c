@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "launch.h"
+#include "relay.h"
 #include "xalloc.h"
 
 int launch_under_mpiexec(void)
@@ -43,30 +44,16 @@ static char *self_path(void)
 	}
 }
 
-int launch_run(long nprocs, int argc, char **argv)
+static int run_plain(char **args)
 {
-	char *self = self_path();
-	if (self == NULL) {
-		fprintf(stderr, "mpiloom: cannot find my own executable: %s\n", strerror(errno));
+	/* No screen: rank 0 prints the text view, whatever it would guess. */
+	if (setenv("MPILOOM_UI", "0", 1) != 0) {
+		perror("mpiloom: setenv");
 		return 2;
 	}
-	char nbuf[32];
-	snprintf(nbuf, sizeof nbuf, "%ld", nprocs);
-	char **args = xcalloc((size_t)argc + 5, sizeof *args);
-	int k = 0;
-	args[k++] = (char *)mpiexec_path();
-	args[k++] = "-n";
-	args[k++] = nbuf;
-	args[k++] = self;
-	for (int i = 1; i < argc; i++)
-		args[k++] = argv[i];
-	args[k] = NULL;
-
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "mpiloom: cannot start mpiexec: %s\n", strerror(errno));
-		free(args);
-		free(self);
 		return 2;
 	}
 	if (pid == 0) {
@@ -81,9 +68,39 @@ int launch_run(long nprocs, int argc, char **argv)
 			break;
 		}
 	}
-	free(args);
-	free(self);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int launch_run(long nprocs, int text, int argc, char **argv)
+{
+	char *self = self_path();
+	if (self == NULL) {
+		fprintf(stderr, "mpiloom: cannot find my own executable: %s\n", strerror(errno));
+		return 2;
+	}
+	if (access(mpiexec_path(), X_OK) != 0) {
+		fprintf(stderr, "mpiloom: cannot run %s: %s (set MPILOOM_MPIEXEC to MPICH's mpiexec)\n",
+			mpiexec_path(), strerror(errno));
+		free(self);
+		return 2;
+	}
+	char nbuf[32];
+	snprintf(nbuf, sizeof nbuf, "%ld", nprocs);
+	char **args = xcalloc((size_t)argc + 5, sizeof *args);
+	int k = 0;
+	args[k++] = (char *)mpiexec_path();
+	args[k++] = "-n";
+	args[k++] = nbuf;
+	args[k++] = self;
+	for (int i = 1; i < argc; i++)
+		args[k++] = argv[i];
+	args[k] = NULL;
+
+	int status = !text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? relay_run(args)
+									  : run_plain(args);
+	free(args);
+	free(self);
+	return status;
 }

@@ -5,6 +5,8 @@
 
 int launch_under_mpiexec(void);
 /* Returns the exit status of mpiexec; never returns 0 on failure to start. */
-int launch_run(long nprocs, int argc, char **argv);
+/* With a terminal on both ends and no --text, the terminal is handed to
+ * rank 0's screen through relay_run; otherwise mpiexec just runs. */
+int launch_run(long nprocs, int text, int argc, char **argv);
 
 #endif

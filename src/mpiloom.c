@@ -27,8 +27,14 @@ static int first_process(void)
 	return rank == NULL || atoi(rank) == 0;
 }
 
-static int check_count(const struct scenario *s, const struct options *o)
+static int check_args(const struct scenario *s, const struct options *o)
 {
+	if (o->root_set && !s->uses_root) {
+		if (first_process())
+			fprintf(stderr, "mpiloom: %s takes no --root (rank 0 sends to rank 1)\n",
+				s->name);
+		return 2;
+	}
 	if (!o->count_set)
 		return 0;
 	if (!s->uses_count) {
@@ -70,9 +76,9 @@ int main(int argc, char **argv)
 		break;
 	}
 	const struct scenario *s = scenario_find(o.scenario);
-	if ((status = check_count(s, &o)) != 0)
+	if ((status = check_args(s, &o)) != 0)
 		return status;
 	if (!launch_under_mpiexec())
-		return launch_run(o.nprocs, argc, argv);
+		return launch_run(o.nprocs, o.text, argc, argv);
 	return run_scenario(s, &o, &argc, &argv);
 }

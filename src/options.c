@@ -85,6 +85,7 @@ static int parse_option(int c, struct options *o, struct strbuf *err)
 			return bad_number(err, "--count", optarg, 0, COUNT_LIMIT);
 		return 0;
 	case OPT_ROOT:
+		o->root_set = 1;
 		if (parse_long(optarg, 0, NPROCS_LIMIT - 1, &o->root) != 0)
 			return bad_number(err, "--root", optarg, 0, NPROCS_LIMIT - 1);
 		return 0;

@@ -20,6 +20,7 @@ struct options {
 	long count;
 	int count_set;
 	long root;
+	int root_set;
 	long delay_ms;
 	int text;
 	long nprocs;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live.h"
 #include "run.h"
 #include "textview.h"
 #include "trace.h"
@@ -64,7 +65,7 @@ static int check_ranks(const struct scenario *s, const struct scenario_args *a)
 				s->name, s->min_ranks, a->size, s->min_ranks, s->name);
 		return 2;
 	}
-	if (a->root >= a->size) {
+	if (s->uses_root && a->root >= a->size) {
 		if (a->rank == 0)
 			fprintf(stderr, "mpiloom: --root %d is out of range: ranks are 0 to %d\n",
 				a->root, a->size - 1);
@@ -73,7 +74,22 @@ static int check_ranks(const struct scenario *s, const struct scenario_args *a)
 	return 0;
 }
 
-static int report(const struct scenario *s, const struct outcome *out)
+static void result_line(struct strbuf *line, const struct scenario *s, const struct outcome *out,
+			const struct store_stats *stats)
+{
+	strbuf_printf(line,
+		      "# result: %s ranks=%d check=%s ok=%d/%d events=%llu lost=%llu "
+		      "messages=%llu unmatched=%llu | ",
+		      s->name, out->size, out->ok_ranks == out->size ? "passed" : "failed",
+		      out->ok_ranks, out->size, (unsigned long long)stats->events,
+		      (unsigned long long)stats->lost, (unsigned long long)stats->matched,
+		      (unsigned long long)(stats->unmatched_sends + stats->unmatched_recvs));
+	strbuf_escape(line, out->report ? out->report : "", out->report ? strlen(out->report) : 0);
+}
+
+/* Rank 0, once the store is complete: the text view or the live screen's
+ * last state, then the exit status of the whole run. */
+static int report(const struct scenario *s, const struct outcome *out, struct live *lv)
 {
 	struct store *st = trace_store();
 	struct store_stats stats;
@@ -81,22 +97,17 @@ static int report(const struct scenario *s, const struct outcome *out)
 	if (st == NULL)
 		return 3;
 	store_stats(st, &stats);
-	if (textview_print(stdout, st) != 0)
-		status = 3;
 	int passed = out->ok_ranks == out->size;
-	struct strbuf line = STRBUF_INIT;
-	strbuf_printf(&line,
-		      "# result: %s ranks=%d check=%s ok=%d/%d events=%llu lost=%llu "
-		      "messages=%llu unmatched=%llu | ",
-		      s->name, out->size, passed ? "passed" : "failed", out->ok_ranks, out->size,
-		      (unsigned long long)stats.events, (unsigned long long)stats.lost,
-		      (unsigned long long)stats.matched,
-		      (unsigned long long)(stats.unmatched_sends + stats.unmatched_recvs));
-	strbuf_escape(&line, out->report ? out->report : "", out->report ? strlen(out->report) : 0);
-	printf("%s\n", strbuf_str(&line));
-	strbuf_free(&line);
-	if (fflush(stdout) != 0)
-		status = 3;
+	if (lv != NULL) {
+		live_finish(lv, passed, out->report);
+	} else {
+		struct strbuf line = STRBUF_INIT;
+		result_line(&line, s, out, &stats);
+		if (textview_print(stdout, st) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
+		    fflush(stdout) != 0)
+			status = 3;
+		strbuf_free(&line);
+	}
 	if (stats.lost > 0 || stats.ranks_final < (uint32_t)out->size) {
 		fprintf(stderr, "mpiloom: %llu events lost, %u of %d ranks finished\n",
 			(unsigned long long)stats.lost, stats.ranks_final, out->size);
@@ -111,9 +122,7 @@ static int run_on_rank(const struct scenario *s, MPI_Comm own,
 		       struct scenario_args *a, struct outcome *out)
 {
 	struct scenario_result res = {0, STRBUF_INIT};
-	int status = check_ranks(s, a);
-	if (status != 0)
-		return status;
+	int status = 0;
 	int rc = s->run(a, &res);
 	if (rc != MPI_SUCCESS) {
 		char msg[MPI_MAX_ERROR_STRING];
@@ -155,14 +164,24 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 		PMPI_Abort(MPI_COMM_WORLD, 3);
 		return 3;
 	}
-	int status = run_on_rank(s, own, &a, &out);
+	struct live *lv = NULL;
+	int status = check_ranks(s, &a);
+	if (status == 0 && a.rank == 0 && !o->text && live_wanted())
+		lv = live_start(s->name, s->shows_tree);
+	/* Every rank starts the example together, however long rank 0 took to
+	 * set up its screen: the picture is of the scenario, not of start-up. */
+	if (status == 0 && PMPI_Barrier(own) != MPI_SUCCESS)
+		status = 3;
+	if (status == 0)
+		status = run_on_rank(s, own, &a, &out);
 	PMPI_Comm_free(&own);
 	MPI_Finalize();
 	if (a.rank == 0 && status != 2) {
-		int overall = report(s, &out);
+		int overall = report(s, &out, lv);
 		if (overall > status)
 			status = overall;
 	}
+	live_free(lv);
 	free(out.report);
 	trace_shutdown();
 	return status;

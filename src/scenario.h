@@ -30,6 +30,7 @@ struct scenario {
 	int uses_count;
 	int uses_root;
 	int tag_is_level;    /* tags are tree levels */
+	int shows_tree;      /* a sum: the tree panel applies */
 	/* Returns MPI_SUCCESS or the first failing call's error code. */
 	int (*run)(const struct scenario_args *args, struct scenario_result *res);
 };

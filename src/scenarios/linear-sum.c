@@ -71,5 +71,6 @@ const struct scenario scenario_linear_sum = {
 	.max_count = 10000000,
 	.uses_count = 1,
 	.uses_root = 1,
+	.shows_tree = 1,
 	.run = linear_sum,
 };

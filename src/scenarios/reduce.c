@@ -47,5 +47,6 @@ const struct scenario scenario_reduce = {
 	.max_count = 10000000,
 	.uses_count = 1,
 	.uses_root = 1,
+	.shows_tree = 1,
 	.run = reduce,
 };

@@ -61,6 +61,7 @@ const struct scenario scenario_tree_sum = {
 	.max_count = 10000000,
 	.uses_count = 1,
 	.uses_root = 1,
+	.shows_tree = 1,
 	.tag_is_level = 1,
 	.run = tree_sum,
 };

@@ -1,0 +1,97 @@
+/* Drawing cost against history size: a synthetic store of 1,000,000
+ * events (8 ranks exchanging messages) rendered into an off-screen curses
+ * screen, fitted (everything on screen) and zoomed in. Prints
+ * "name: value unit" lines. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canvas.h"
+#include "clock.h"
+#include "frame.h"
+#include "store.h"
+#include "ui.h"
+#include "view.h"
+
+#define RANKS 8
+#define EVENTS 1000000
+#define FRAMES 50
+
+/* Ranks pair up (0-1, 2-3, ...) and ping-pong: each exchange is a send
+ * on one side and a matched receive on the other, 1 us apart. */
+static struct store *synthetic_store(void)
+{
+	struct store *st = store_new(RANKS);
+	uint32_t seq[RANKS] = {0};
+	uint8_t preview[8] = {0};
+	for (long k = 0; k < EVENTS / 2; k++) {
+		uint32_t a = (uint32_t)(k % (RANKS / 2)) * 2, b = a + 1;
+		uint32_t from = (k / (RANKS / 2)) % 2 ? b : a, to = from == a ? b : a;
+		int64_t t = k * 1000;
+		struct event s = {.t_begin = t, .dur = 300, .rank = from, .seq = seq[from]++,
+				  .peer = (int32_t)to, .tag = 1, .count = 1, .type_size = 8,
+				  .st_source = EV_UNSET, .st_tag = EV_UNSET, .kind = EV_SEND,
+				  .dtype = DT_DOUBLE, .preview_len = 8, .preview_dtype = DT_DOUBLE};
+		struct event r = s;
+		r.t_begin = t + 100;
+		r.rank = to;
+		r.seq = seq[to]++;
+		r.peer = (int32_t)from;
+		r.st_source = (int32_t)from;
+		r.st_tag = 1;
+		r.st_count = r.st_elements = 1;
+		r.kind = EV_RECV;
+		if (store_add(st, &s, preview) != 0 || store_add(st, &r, preview) != 0)
+			exit(1);
+	}
+	return st;
+}
+
+static double ms_per_frame(struct ui *ui, struct canvas *cv, const struct store *st,
+			   struct view *v)
+{
+	struct frame_info info = {"synthetic", RUN_REPLAY, 1, NULL};
+	struct timeline_layout lay;
+	int64_t t0 = clock_now_ns();
+	for (int i = 0; i < FRAMES; i++) {
+		frame_draw(cv, st, v, &info, &lay);
+		ui_blit(ui, cv);
+		v->t0 += 1; /* defeat nothing: every frame is drawn in full */
+	}
+	return (double)(clock_now_ns() - t0) / 1e6 / FRAMES;
+}
+
+int main(void)
+{
+	FILE *out = fopen("/dev/null", "w");
+	struct ui ui;
+	struct canvas cv;
+	struct view v;
+	if (out == NULL || ui_start(&ui, out, 50, 200) != 0)
+		return 1;
+	int64_t t0 = clock_now_ns();
+	struct store *st = synthetic_store();
+	double load_s = (double)(clock_now_ns() - t0) / 1e9;
+	canvas_init(&cv, ui.rows, ui.cols);
+	view_init(&v);
+	v.show_tree = 1;
+	v.has_sel = 1;
+	v.sel = (struct event_ref){3, 1000};
+	view_fit(&v, st);
+	double fit = ms_per_frame(&ui, &cv, st, &v);
+	v.span = 200000; /* 200 us: a few hundred calls on screen */
+	v.t0 = 400000000;
+	v.fit = 0;
+	double zoomed = ms_per_frame(&ui, &cv, st, &v);
+	ui_stop(&ui);
+	fclose(out);
+	printf("render_events: %d events\n", EVENTS);
+	printf("render_store_build_events_per_s: %.0f events/s\n", EVENTS / load_s);
+	printf("render_ms_per_frame_fit: %.3f ms\n", fit);
+	printf("render_ms_per_frame_zoomed: %.3f ms\n", zoomed);
+	canvas_free(&cv);
+	store_free(st);
+	return 0;
+}

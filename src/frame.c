@@ -1,0 +1,140 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "detail.h"
+#include "frame.h"
+#include "treepanel.h"
+
+#define TREE_LINES 8
+
+static const char *const help_text[] = {
+	"mpiloom keys",
+	"",
+	"space        pause / resume following the run",
+	"left/right   scroll in time",
+	"+ / -        zoom in / out",
+	"0            fit everything",
+	"up/down      scroll ranks (PgUp/PgDn: a page)",
+	"Tab          select the next call",
+	"Shift-Tab    select the previous call",
+	"click        select the call under the mouse",
+	"Enter        detail pane on / off",
+	"t            tree panel on / off (sums)",
+	"?            this help on / off",
+	"q, Ctrl-C    quit",
+	"",
+	"s send  r recv  p probe  B bcast  G gather  S scatter",
+	"R reduce  A allreduce  k pack  u unpack  = result",
+	"lines: messages, send -> receive, labelled L<level> or t<tag>",
+};
+
+static void draw_status(struct canvas *cv, const struct store *st, const struct frame_info *fi,
+			const struct view *v)
+{
+	struct store_stats s;
+	char buf[256];
+	store_stats(st, &s);
+	canvas_fill(cv, 0, 0, cv->cols, CELL_CHAR(' '), C_BAR, A_REV_);
+	const char *state = fi->state == RUN_LIVE ? (v->paused ? "PAUSED" : "LIVE")
+				: fi->state == RUN_REPLAY ? "REPLAY" : "FINISHED";
+	snprintf(buf, sizeof buf, " mpiloom | %s | %u ranks | %llu events | %s", fi->scenario,
+		 store_nranks(st), (unsigned long long)s.events, state);
+	int x = canvas_text(cv, 0, 0, buf, C_BAR, A_REV_);
+	if (fi->state == RUN_FINISHED)
+		x = canvas_text(cv, 0, x, fi->passed ? " check passed" : " check FAILED",
+				fi->passed ? C_BAR : C_FAIL, A_REV_ | A_BOLD_);
+	const char *keys = " ? help  q quit ";
+	int kx = cv->cols - (int)strlen(keys);
+	if (kx > x)
+		canvas_text(cv, 0, kx, keys, C_BAR, A_REV_);
+}
+
+static void draw_lines(struct canvas *cv, int y, struct strbuf *lines, int n, const char *title)
+{
+	canvas_fill(cv, y, 0, cv->cols, CELL_CHAR('-'), C_DIM, A_NONE_);
+	canvas_text(cv, y, 2, title, C_DEFAULT, A_BOLD_);
+	for (int i = 0; i < n; i++)
+		canvas_text(cv, y + 1 + i, 1, strbuf_str(&lines[i]), C_DEFAULT, A_NONE_);
+}
+
+static int draw_detail(struct canvas *cv, const struct store *st, const struct view *v, int y)
+{
+	struct strbuf lines[DETAIL_LINES];
+	for (int i = 0; i < DETAIL_LINES; i++)
+		lines[i] = (struct strbuf)STRBUF_INIT;
+	struct event_ref none = {UINT32_MAX, 0};
+	int n = detail_lines(st, v->has_sel ? v->sel : none, lines);
+	draw_lines(cv, y, lines, n, " detail ");
+	for (int i = 0; i < DETAIL_LINES; i++)
+		strbuf_free(&lines[i]);
+	return DETAIL_LINES + 1;
+}
+
+static int tree_height(const struct store *st, struct strbuf *lines)
+{
+	return treepanel_lines(st, lines, TREE_LINES - 1);
+}
+
+static void draw_help(struct canvas *cv)
+{
+	int n = (int)(sizeof help_text / sizeof help_text[0]), w = 58;
+	int y0 = (cv->rows - n - 2) / 2, x0 = (cv->cols - w) / 2;
+	if (y0 < 1)
+		y0 = 1;
+	for (int i = 0; i < n + 2 && y0 + i < cv->rows; i++) {
+		canvas_fill(cv, y0 + i, x0, x0 + w, CELL_CHAR(' '), C_DEFAULT, A_REV_);
+		if (i > 0 && i <= n)
+			canvas_text(cv, y0 + i, x0 + 2, help_text[i - 1], C_DEFAULT, A_REV_);
+	}
+}
+
+static void draw_too_small(struct canvas *cv)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "mpiloom needs at least %dx%d (this is %dx%d): enlarge, or q",
+		 FRAME_MIN_COLS, FRAME_MIN_ROWS, cv->cols, cv->rows);
+	int y = cv->rows / 2;
+	canvas_text(cv, y, 0, buf, C_DEFAULT, A_BOLD_);
+}
+
+static void draw_result(struct canvas *cv, const struct frame_info *fi, int y)
+{
+	if (fi->state != RUN_FINISHED || fi->result == NULL)
+		return;
+	canvas_fill(cv, y, 0, cv->cols, CELL_CHAR(' '), C_DEFAULT, A_NONE_);
+	int x = canvas_text(cv, y, 1, "result: ", fi->passed ? C_OK : C_FAIL, A_BOLD_);
+	canvas_text(cv, y, x, fi->result, C_DEFAULT, A_NONE_);
+}
+
+void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
+		const struct frame_info *fi, struct timeline_layout *lay)
+{
+	canvas_clear(cv);
+	memset(lay, 0, sizeof *lay);
+	if (cv->rows < FRAME_MIN_ROWS || cv->cols < FRAME_MIN_COLS) {
+		draw_too_small(cv);
+		return;
+	}
+	draw_status(cv, st, fi, v);
+	int bottom = cv->rows - (fi->state == RUN_FINISHED ? 1 : 0);
+	if (v->show_detail)
+		bottom -= draw_detail(cv, st, v, bottom - DETAIL_LINES - 1);
+	if (v->show_tree) {
+		struct strbuf lines[TREE_LINES];
+		for (int i = 0; i < TREE_LINES; i++)
+			lines[i] = (struct strbuf)STRBUF_INIT;
+		int n = tree_height(st, lines);
+		if (n > 0) {
+			bottom -= n + 1;
+			draw_lines(cv, bottom, lines, n, " tree ");
+		}
+		for (int i = 0; i < TREE_LINES; i++)
+			strbuf_free(&lines[i]);
+	}
+	timeline_draw(cv, st, v, 1, bottom - 1, lay);
+	draw_result(cv, fi, cv->rows - 1);
+	if (v->show_help)
+		draw_help(cv);
+}

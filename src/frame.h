@@ -1,0 +1,27 @@
+/* One whole screen: status bar, timeline, detail and tree panels, help,
+ * or the "too small" notice. A pure function of the store and the view,
+ * drawn into a canvas. */
+#ifndef MPILOOM_FRAME_H
+#define MPILOOM_FRAME_H
+
+#include "canvas.h"
+#include "store.h"
+#include "timeline.h"
+#include "view.h"
+
+#define FRAME_MIN_ROWS 24
+#define FRAME_MIN_COLS 80
+
+enum run_state { RUN_LIVE, RUN_FINISHED, RUN_REPLAY };
+
+struct frame_info {
+	const char *scenario;
+	enum run_state state;
+	int passed;		/* when finished */
+	const char *result;	/* the result line's text, when finished */
+};
+
+void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
+		const struct frame_info *info, struct timeline_layout *lay);
+
+#endif

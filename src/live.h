@@ -1,0 +1,19 @@
+/* The live screen on rank 0: a thread that reads keys from the stream
+ * mpiexec forwards, and redraws from the store while the ranks run. */
+#ifndef MPILOOM_LIVE_H
+#define MPILOOM_LIVE_H
+
+/* Whether rank 0 should draw: the launcher said so (MPILOOM_UI=1), or
+ * mpiexec was typed by hand in a terminal. */
+int live_wanted(void);
+
+struct live;
+
+/* Starts the screen; NULL (with a reason on stderr) if it cannot. */
+struct live *live_start(const char *scenario, int show_tree);
+/* The run is over and the store complete: show the result, then wait for
+ * the user to quit. Returns when they did. */
+void live_finish(struct live *lv, int passed, const char *result);
+void live_free(struct live *lv);
+
+#endif

@@ -1,0 +1,245 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeline.h"
+#include "treepanel.h"
+#include "xalloc.h"
+
+#define MAX_LEVELS 64
+#define MAX_EVENTS_PER_RANK 100000 /* beyond this it is not a lecture sum */
+
+struct node {
+	double value;	/* the rank's own value (element 0) */
+	int known;
+	double running; /* its partial sum so far */
+};
+
+static int first_double(const struct store *st, struct event_ref ref, double *out)
+{
+	const struct event *e = store_event(st, ref);
+	const uint8_t *pv = store_preview(st, ref);
+	if (e == NULL || pv == NULL || e->preview_dtype != DT_DOUBLE || e->preview_len < 8)
+		return 0;
+	memcpy(out, pv, sizeof *out);
+	return isfinite(*out);
+}
+
+/* A rank's own value: what it sends minus what it received before. */
+static void find_leaves(const struct store *st, struct node *nodes)
+{
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		double got = 0, v;
+		size_t n = store_rank_count(st, r);
+		for (size_t i = 0; i < n; i++) {
+			struct event_ref ref = {r, (uint32_t)i};
+			const struct event *e = store_event(st, ref);
+			if (event_is_recv(e) && first_double(st, ref, &v)) {
+				got += v;
+			} else if ((event_is_send(e) || e->kind == EV_REDUCE) &&
+				   !(e->flags & EVF_ROOT) && first_double(st, ref, &v)) {
+				nodes[r].value = v - got;
+				nodes[r].known = 1;
+				break;
+			}
+		}
+	}
+}
+
+/* The root never sends: its value is its final sum minus what it got,
+ * and its final sum is what its result says ("sum = X"). */
+static void find_root_value(const struct store *st, struct node *nodes, uint32_t root)
+{
+	size_t n = store_rank_count(st, root);
+	double got = 0, v, sum;
+	int have_sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct event_ref ref = {root, (uint32_t)i};
+		const struct event *e = store_event(st, ref);
+		const uint8_t *pv = store_preview(st, ref);
+		if (event_is_recv(e) && first_double(st, ref, &v))
+			got += v;
+		if (e->kind == EV_RESULT && pv != NULL && e->preview_dtype == DT_CHAR) {
+			char text[EVENT_PREVIEW_MAX + 1];
+			memcpy(text, pv, e->preview_len);
+			text[e->preview_len] = '\0';
+			have_sum = sscanf(text, "sum = %lf", &sum) == 1 ||
+				   sscanf(text, "sum = [%lf", &sum) == 1;
+		}
+	}
+	if (have_sum && !nodes[root].known) {
+		nodes[root].value = sum - got;
+		nodes[root].known = 1;
+	}
+}
+
+static void level_line(const struct store *st, struct node *nodes, unsigned level,
+		       struct strbuf *sb, int *any)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	strbuf_printf(sb, "L%-2u", level);
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		size_t n = store_rank_count(st, r);
+		for (size_t i = 0; i < n; i++) {
+			struct event_ref ref = {r, (uint32_t)i};
+			const struct event *e = store_event(st, ref);
+			double v;
+			if (!(e->flags & EVF_LEVEL) || e->level != level)
+				continue;
+			if (event_is_send(e) && e->t_begin < lo)
+				lo = e->t_begin;
+			if (!event_is_recv(e) || !first_double(st, ref, &v))
+				continue;
+			if (event_end(e) > hi)
+				hi = event_end(e);
+			double before = nodes[r].running;
+			nodes[r].running += v;
+			strbuf_printf(sb, "  r%u=%g+%g=%g", r, before, v, nodes[r].running);
+			*any = 1;
+		}
+	}
+	if (hi > lo && lo != INT64_MAX) {
+		char w[24];
+		timeline_format_time(w, sizeof w, hi - lo);
+		strbuf_printf(sb, "   wall %s", w);
+	}
+}
+
+static uint32_t find_root(const struct store *st)
+{
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		size_t n = store_rank_count(st, r);
+		int sends = 0, recvs = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct event *e = store_event(st, (struct event_ref){r, (uint32_t)i});
+			sends += event_is_send(e);
+			recvs += event_is_recv(e) || (e->kind == EV_REDUCE && (e->flags & EVF_ROOT));
+		}
+		if (sends == 0 && (recvs > 0 || store_nranks(st) == 1))
+			return r;
+	}
+	return 0;
+}
+
+static void leaves_line(const struct store *st, const struct node *nodes, struct strbuf *sb)
+{
+	strbuf_puts(sb, "leaves");
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		if (nodes[r].known)
+			strbuf_printf(sb, "  r%u=%g", r, nodes[r].value);
+		else
+			strbuf_printf(sb, "  r%u=?", r);
+	}
+}
+
+static int too_big(const struct store *st)
+{
+	for (uint32_t r = 0; r < store_nranks(st); r++)
+		if (store_rank_count(st, r) > MAX_EVENTS_PER_RANK)
+			return 1;
+	return 0;
+}
+
+static unsigned max_level(const struct store *st, int *has_levels, int *has_reduce)
+{
+	unsigned top = 0;
+	*has_levels = *has_reduce = 0;
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		size_t n = store_rank_count(st, r);
+		for (size_t i = 0; i < n; i++) {
+			const struct event *e = store_event(st, (struct event_ref){r, (uint32_t)i});
+			if (e->flags & EVF_LEVEL) {
+				*has_levels = 1;
+				if (e->level > top)
+					top = e->level;
+			}
+			if (e->kind == EV_REDUCE)
+				*has_reduce = 1;
+		}
+	}
+	return top;
+}
+
+/* MPI_Reduce: the root's call shows the result; its own value is the
+ * result minus everyone else's. */
+static void reduce_root(const struct store *st, struct node *nodes, uint32_t root)
+{
+	size_t n = store_rank_count(st, root);
+	for (size_t i = 0; i < n; i++) {
+		struct event_ref ref = {root, (uint32_t)i};
+		const struct event *e = store_event(st, ref);
+		double total;
+		if (e->kind != EV_REDUCE || !(e->flags & EVF_ROOT) || !first_double(st, ref, &total))
+			continue;
+		for (uint32_t r = 0; r < store_nranks(st); r++)
+			if (r != root && nodes[r].known)
+				total -= nodes[r].value;
+		nodes[root].value = total;
+		nodes[root].known = 1;
+	}
+}
+
+static void sum_line(const struct node *nodes, uint32_t root, struct strbuf *sb)
+{
+	strbuf_printf(sb, "sum at r%u: %g", root, nodes[root].running);
+}
+
+int treepanel_lines(const struct store *st, struct strbuf *lines, int max)
+{
+	uint32_t p = store_nranks(st);
+	if (max < 3 || p == 0 || too_big(st))
+		return 0;
+	int has_levels, has_reduce, any = 0, k = 0;
+	unsigned top = max_level(st, &has_levels, &has_reduce);
+	struct node *nodes = xcalloc(p, sizeof *nodes);
+	uint32_t root = find_root(st);
+	find_leaves(st, nodes);
+	find_root_value(st, nodes, root);
+	if (has_reduce && !has_levels)
+		reduce_root(st, nodes, root);
+	for (uint32_t r = 0; r < p; r++)
+		nodes[r].running = nodes[r].value;
+	int levels = 0;
+	while ((1u << levels) < p)
+		levels++;
+	if (has_levels)
+		strbuf_printf(&lines[k++], "tree-sum: %u ranks, %d levels (ceil(log2 %u)), root r%u", p,
+			      levels, p, root);
+	else if (has_reduce)
+		strbuf_printf(&lines[k++], "MPI_Reduce: %u ranks, one call, root r%u", p, root);
+	else
+		strbuf_printf(&lines[k++], "linear sum: %u ranks, %u receives at root r%u one after another", p,
+			      p - 1, root);
+	leaves_line(st, nodes, &lines[k++]);
+	if (has_levels) {
+		for (unsigned l = 0; l <= top && l < MAX_LEVELS && k < max - 1; l++)
+			level_line(st, nodes, l, &lines[k++], &any);
+	} else if (!has_reduce) {
+		/* the linear sum is one long level at the root */
+		struct node *r = &nodes[root];
+		strbuf_puts(&lines[k], "steps");
+		size_t n = store_rank_count(st, root);
+		for (size_t i = 0; i < n; i++) {
+			double v;
+			struct event_ref ref = {root, (uint32_t)i};
+			if (event_is_recv(store_event(st, ref)) && first_double(st, ref, &v)) {
+				r->running += v;
+				strbuf_printf(&lines[k], "  +%g=%g", v, r->running);
+				any = 1;
+			}
+		}
+		k++;
+	} else {
+		any = nodes[root].known;
+		for (uint32_t r = 0; r < p; r++)
+			if (r != root)
+				nodes[root].running += nodes[r].known ? nodes[r].value : 0;
+	}
+	if (any && k < max)
+		sum_line(nodes, root, &lines[k++]);
+	free(nodes);
+	return k;
+}

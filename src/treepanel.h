@@ -1,0 +1,13 @@
+/* The tree panel, for the homework's sums: leaves are ranks with their
+ * values, each level's partial sums as they are computed, each level's
+ * wall time. Works for the tree (levels), the linear sum and MPI_Reduce. */
+#ifndef MPILOOM_TREEPANEL_H
+#define MPILOOM_TREEPANEL_H
+
+#include "store.h"
+#include "strbuf.h"
+
+/* Fills up to max lines; returns how many are used (0: nothing to show). */
+int treepanel_lines(const struct store *st, struct strbuf *lines, int max);
+
+#endif

@@ -1,0 +1,37 @@
+/* What the user looks at: the time window, the selection and the panels.
+ * Shared by the live run and, later, replay. */
+#ifndef MPILOOM_VIEW_H
+#define MPILOOM_VIEW_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+struct view {
+	int64_t t0;	  /* left edge of the time window, ns */
+	int64_t span;	  /* ns across the plot; > 0 */
+	int fit;	  /* the window follows everything recorded */
+	uint32_t top_rank; /* first rank row on screen */
+	int has_sel;
+	struct event_ref sel;
+	int show_detail;
+	int show_tree;
+	int show_help;
+	int paused; /* live: the picture stops following new events */
+};
+
+void view_init(struct view *v);
+/* Time range of everything in the store: [*first, *last]. */
+void view_extent(const struct store *st, int64_t *first, int64_t *last);
+void view_fit(struct view *v, const struct store *st);
+void view_zoom(struct view *v, int in);
+void view_scroll(struct view *v, int direction);
+/* Tab / Shift-Tab: the next or previous event in time order. */
+void view_select_step(struct view *v, const struct store *st, int forward);
+/* Moves the window so the selection is on screen. */
+void view_reveal(struct view *v, const struct store *st);
+
+/* Index of the first event of a rank that begins at or after t. */
+size_t view_first_at(const struct store *st, uint32_t rank, int64_t t);
+
+#endif

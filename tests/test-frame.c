@@ -1,0 +1,198 @@
+/* The screen, drawn off-screen into a canvas: rank rows, message lines
+ * between the right rows, level labels, the tree panel's sums, the detail
+ * pane's status fields, help, and the notice for a too small terminal. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "canvas.h"
+#include "frame.h"
+#include "store.h"
+#include "unit.h"
+#include "view.h"
+
+static uint32_t seqs[8];
+
+static void add(struct store *st, int kind, uint32_t rank, int64_t t, int64_t dur, int peer,
+		int tag, double value)
+{
+	struct event e;
+	memset(&e, 0, sizeof e);
+	e.kind = (uint8_t)kind;
+	e.rank = rank;
+	e.seq = seqs[rank]++;
+	e.t_begin = t;
+	e.dur = (uint32_t)dur;
+	e.peer = peer;
+	e.tag = tag;
+	e.count = 1;
+	e.type_size = 8;
+	e.dtype = DT_DOUBLE;
+	e.st_source = e.st_tag = e.st_count = e.st_elements = EV_UNSET;
+	if (kind == EV_RECV) {
+		e.st_source = peer;
+		e.st_tag = tag;
+		e.st_count = e.st_elements = 1;
+	}
+	if (tag >= 0 && kind != EV_RESULT) {
+		e.level = (uint8_t)tag;
+		e.flags |= EVF_LEVEL;
+	}
+	e.preview_len = 8;
+	e.preview_dtype = DT_DOUBLE;
+	CHECK(store_add(st, &e, (const uint8_t *)&value) == 0);
+}
+
+static void add_result(struct store *st, uint32_t rank, int64_t t, const char *text)
+{
+	struct event e;
+	memset(&e, 0, sizeof e);
+	e.kind = EV_RESULT;
+	e.rank = rank;
+	e.seq = seqs[rank]++;
+	e.t_begin = t;
+	e.peer = e.tag = e.count = EV_UNSET;
+	e.st_source = e.st_tag = e.st_count = e.st_elements = EV_UNSET;
+	e.preview_len = (uint8_t)strlen(text);
+	e.preview_dtype = DT_CHAR;
+	CHECK(store_add(st, &e, (const uint8_t *)text) == 0);
+}
+
+/* tree-sum at 4 ranks: L0 1->0, 3->2; L1 2->0 */
+static struct store *tree4(void)
+{
+	struct store *st = store_new(4);
+	memset(seqs, 0, sizeof seqs);
+	add(st, EV_RECV, 0, 1000, 9000, 1, 0, 2);
+	add(st, EV_SEND, 1, 5000, 500, 0, 0, 2);
+	add(st, EV_RECV, 2, 1000, 9000, 3, 0, 4);
+	add(st, EV_SEND, 3, 6000, 500, 2, 0, 4);
+	add(st, EV_SEND, 2, 20000, 500, 0, 1, 7);
+	add(st, EV_RECV, 0, 15000, 6000, 2, 1, 7);
+	add_result(st, 0, 22000, "sum = 10, expected 10");
+	return st;
+}
+
+static int find_row(struct canvas *cv, const char *needle, char *row)
+{
+	for (int y = 0; y < cv->rows; y++) {
+		canvas_row_ascii(cv, y, row);
+		if (strstr(row, needle) != NULL)
+			return y;
+	}
+	return -1;
+}
+
+static void test_timeline(void)
+{
+	struct store *st = tree4();
+	struct canvas cv;
+	struct view v;
+	struct timeline_layout lay;
+	struct frame_info info = {"tree-sum", RUN_FINISHED, 1, "sum = 10"};
+	char row[256];
+	canvas_init(&cv, 40, 100);
+	view_init(&v);
+	v.show_tree = 1;
+	view_fit(&v, st);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(lay.spacing == 2 && lay.ranks_shown == 4);
+	int y0 = find_row(&cv, "r0 ", row), y1 = find_row(&cv, "r1 ", row);
+	int y2 = find_row(&cv, "r2 ", row), y3 = find_row(&cv, "r3 ", row);
+	CHECK(y0 == 1 && y1 == 3 && y2 == 5 && y3 == 7);
+	/* 1->0: a head pointing up on the line just under r0 */
+	canvas_row_ascii(&cv, y0 + 1, row);
+	CHECK(strchr(row, '^') != NULL);
+	/* 3->2: head under r2; its label L0 on the line above r3 */
+	canvas_row_ascii(&cv, y2 + 1, row);
+	CHECK(strchr(row, '^') != NULL && strstr(row, "L0") != NULL);
+	/* 2->0 crosses r1's gap lines up to the head under r0 */
+	canvas_row_ascii(&cv, y1 + 1, row);
+	CHECK(strstr(row, "L1") != NULL || strpbrk(row, "|/\\") != NULL);
+	CHECK(find_row(&cv, "tree-sum: 4 ranks, 2 levels", row) > 0);
+	CHECK(find_row(&cv, "L1   r0=3+7=10", row) > 0);
+	CHECK(find_row(&cv, "sum at r0: 10", row) > 0);
+	CHECK(find_row(&cv, "result: sum = 10", row) == 39);
+	CHECK(find_row(&cv, "FINISHED check passed", row) == 0);
+	canvas_free(&cv);
+	store_free(st);
+}
+
+static void test_detail_and_selection(void)
+{
+	struct store *st = tree4();
+	struct canvas cv;
+	struct view v;
+	struct timeline_layout lay;
+	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL};
+	char row[256];
+	canvas_init(&cv, 30, 100);
+	view_init(&v);
+	view_fit(&v, st);
+	view_select_step(&v, st, 1); /* the first call: r0's recv at t=1000 */
+	CHECK(v.has_sel && v.sel.rank == 0 && v.sel.index == 0);
+	view_select_step(&v, st, 1); /* then r2's recv, also at t=1000 */
+	CHECK(v.sel.rank == 2 && v.sel.index == 0);
+	view_select_step(&v, st, 0);
+	CHECK(v.sel.rank == 0 && v.sel.index == 0);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, "recv  rank 0 #0  from 1  tag 0", row) > 0);
+	CHECK(find_row(&cv, "status: MPI_SOURCE 1  MPI_TAG 0  count 1  elements 1", row) > 0);
+	CHECK(find_row(&cv, "message 1.0: rank 1 sends at", row) > 0);
+	CHECK(find_row(&cv, "data: [2]", row) > 0);
+	CHECK(find_row(&cv, "LIVE", row) == 0);
+	v.show_help = 1;
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, "Shift-Tab", row) > 0);
+	canvas_free(&cv);
+	store_free(st);
+}
+
+static void test_too_small(void)
+{
+	struct store *st = tree4();
+	struct canvas cv;
+	struct view v;
+	struct timeline_layout lay;
+	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL};
+	char row[256];
+	canvas_init(&cv, 20, 70);
+	view_init(&v);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, "needs at least 80x24 (this is 70x20)", row) == 10);
+	CHECK(find_row(&cv, "r0", row) < 0);
+	canvas_free(&cv);
+	store_free(st);
+}
+
+/* 64 ranks in 24 lines: one line a rank, scrolled by top_rank. */
+static void test_many_ranks(void)
+{
+	struct store *st = store_new(64);
+	struct canvas cv;
+	struct view v;
+	struct timeline_layout lay;
+	struct frame_info info = {"gather", RUN_LIVE, 0, NULL};
+	char row[256];
+	memset(seqs, 0, sizeof seqs);
+	canvas_init(&cv, 24, 80);
+	view_init(&v);
+	v.show_detail = 0;
+	v.top_rank = 40;
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(lay.spacing == 1 && lay.ranks_shown == 22);
+	CHECK(find_row(&cv, "r40", row) == 1);
+	CHECK(find_row(&cv, "r61", row) == 22);
+	canvas_free(&cv);
+	store_free(st);
+}
+
+int main(void)
+{
+	test_timeline();
+	test_detail_and_selection();
+	test_too_small();
+	test_many_ranks();
+	UNIT_END();
+}
