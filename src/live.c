@@ -210,8 +210,8 @@ static int read_keys(struct live *lv, int timed_out)
 	} else {
 		ssize_t n = read(lv->in_fd, buf, sizeof buf);
 		if (n <= 0) {
-			/* stdin closed (mpiexec typed by hand with no input): keep
-			 * drawing, stop reading */
+			/* No more input (the terminal hung up, or mpiexec had none):
+			 * nobody can press q, so the screen ends with the run. */
 			lv->in_fd = -1;
 			return 0;
 		}
@@ -248,6 +248,8 @@ static void *loop(void *arg)
 		int quit = 0;
 		if (lv->in_fd >= 0 && (n == 0 || (fds[0].revents & (POLLIN | POLLHUP))))
 			quit = read_keys(lv, n == 0);
+		if (lv->in_fd < 0 && atomic_load(&lv->finished))
+			break;
 		if (quit) {
 			atomic_store(&lv->quit, 1);
 			if (!atomic_load(&lv->finished))

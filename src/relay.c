@@ -398,16 +398,16 @@ static void relay_loop(struct relay *r)
 		}
 		/* writable or not, relay_output tries and hears EAGAIN: this is
 		 * only to wake up when the child has read */
-		if (r->outlen > 0 && r->to_child >= 0) {
+		if (r->outlen > 0 && r->to_child >= 0)
 			pfd[n++] = (struct pollfd){.fd = r->to_child, .events = POLLOUT};
-		}
 		int k = poll(pfd, n, poll_timeout(r));
 		if (k < 0 && errno != EINTR) {
 			fprintf(stderr, "mpiloom: poll: %s\n", strerror(errno));
 			relay_terminate(r);
-			/* no busy loop while the child ends */
-			struct timespec pause = {0, 10 * 1000000};
-			nanosleep(&pause, NULL);
+			/* no busy loop while the child ends; an early wake is harmless */
+			struct timespec nap = {0, 10 * 1000000};
+			if (nanosleep(&nap, NULL) < 0 && errno != EINTR)
+				fprintf(stderr, "mpiloom: nanosleep: %s\n", strerror(errno));
 		}
 		if (k > 0 && pfd[0].revents != 0)
 			relay_read_signals(r);

@@ -1,0 +1,149 @@
+#!/bin/sh
+# The live screen as a person sees it: mpiloom runs in a detached tmux
+# session (its own private server), keys go in with send-keys, and what is
+# on the screen is read back with capture-pane. Every wait is for a
+# condition, with a deadline, never a fixed sleep.
+set -u
+top_builddir=${top_builddir:-$(pwd)}
+tmux_bin=${TMUX_BIN:-tmux}
+MPILOOM=$top_builddir/src/mpiloom
+sock=mpiloom-ui-$$
+tmp=$(mktemp -d)
+T() { "$tmux_bin" -L "$sock" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+unset TMUX PMI_RANK PMI_FD PMI_SIZE MPILOOM_UI
+
+if ! command -v "$tmux_bin" >/dev/null 2>&1; then
+	echo "ui: tmux not found" >&2
+	exit 1
+fi
+
+screen() { T capture-pane -p -t ui; }
+
+fail() {
+	echo "ui: FAIL: $*" >&2
+	echo "--- screen:" >&2
+	screen >&2 2>/dev/null
+	exit 1
+}
+
+# wait_for REGEX [seconds]: until the screen shows it
+wait_for() {
+	deadline=$(( $(date +%s) + ${2:-30} ))
+	while [ "$(date +%s)" -le "$deadline" ]; do
+		if screen | grep -Eq -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "never saw /$1/"
+}
+
+# start W H COMMAND...: a fresh session running mpiloom in a shell that
+# records the terminal state before and after, and the exit status.
+start() {
+	w=$1 h=$2
+	shift 2
+	T kill-session -t ui 2>/dev/null
+	T new-session -d -s ui -x "$w" -y "$h" \
+		"stty -g > $tmp/before; $*; echo EXIT=\$? > $tmp/exit; stty -g > $tmp/after; echo DONE; sleep 600"
+}
+
+finished() {
+	wait_for '^DONE' 60
+	[ -s "$tmp/exit" ] || fail "no exit status"
+	cmp -s "$tmp/before" "$tmp/after" || fail "terminal state changed: $(cat "$tmp/before") -> $(cat "$tmp/after")"
+}
+
+# 1. tree-sum at 5 ranks: rank rows, lines into r0, levels, the tree's sum
+start 100 32 "LANG=C.UTF-8 $MPILOOM -n 5 tree-sum"
+wait_for 'FINISHED check passed'
+s=$(screen)
+for r in 0 1 2 3 4; do
+	echo "$s" | grep -Eq "^r$r +" || fail "no row for rank $r"
+done
+row0=$(echo "$s" | grep -n '^r0 ' | cut -d: -f1)
+echo "$s" | sed -n "$((row0 + 1))p" | grep -q '▲' || fail "no message head under r0"
+echo "$s" | grep -q 'L0' || fail "no level label L0"
+echo "$s" | grep -q 'L2' || fail "no level label L2"
+echo "$s" | grep -q 'sum at r0: 15' || fail "tree panel has no final sum"
+echo "$s" | grep -q 'L1   r0=3+7=10' || fail "tree panel level 1 wrong"
+echo "$s" | grep -q 'result: sum = 15' || fail "no result line"
+echo "ok tree-sum screen"
+
+# 2. help after ?, gone after ? again; q quits, exit 0, terminal restored
+T send-keys -t ui '?'
+wait_for 'mpiloom keys'
+T send-keys -t ui '?'
+wait_for 'result: sum = 15'
+screen | grep -q 'mpiloom keys' && fail "help did not close"
+T send-keys -t ui q
+finished
+grep -q 'EXIT=0' "$tmp/exit" || fail "exit status $(cat "$tmp/exit"), expected 0"
+echo "ok help, quit, terminal restored"
+
+# 3. probe: select the receive with Tab; the detail pane shows its status
+start 100 30 "$MPILOOM -n 2 --count 3 probe"
+wait_for 'FINISHED check passed'
+i=0
+until screen | grep -q '^ recv  rank 1'; do
+	i=$((i + 1))
+	[ $i -le 12 ] || fail "Tab never reached the receive"
+	T send-keys -t ui Tab
+	sleep 0.2
+done
+s=$(screen)
+echo "$s" | grep -q 'status: MPI_SOURCE 0  MPI_TAG 1  count 3  elements 3 (MPI_DOUBLE, 24 bytes)' ||
+	fail "receive status fields"
+echo "$s" | grep -q 'message 0\.[0-9]*: rank 0 sends at' || fail "message line"
+echo "$s" | grep -q 'data: \[1, 2, 3\]' || fail "payload preview"
+# Shift-Tab goes back to the probe, whose status is the same
+until screen | grep -q '^ probe  rank 1'; do
+	i=$((i + 1))
+	[ $i -le 24 ] || fail "Shift-Tab never reached the probe"
+	T send-keys -t ui BTab
+	sleep 0.2
+done
+screen | grep -q 'status: MPI_SOURCE 0  MPI_TAG 1  count 3  elements 3' || fail "probe status"
+echo "ok probe detail"
+
+# 4. resize: too small says so; larger draws again
+T resize-window -t ui -x 70 -y 20
+wait_for 'needs at least 80x24 \(this is 70x20\)'
+T resize-window -t ui -x 120 -y 30
+wait_for '^r1 '
+T send-keys -t ui q
+finished
+grep -q 'EXIT=0' "$tmp/exit" || fail "exit status after resize"
+echo "ok resize"
+
+# 5. ASCII when the locale is not UTF-8, monochrome with NO_COLOR
+start 100 30 "LANG=C LC_ALL=C NO_COLOR=1 $MPILOOM -n 3 tree-sum"
+wait_for 'FINISHED check passed'
+row0=$(screen | grep -n '^r0 ' | cut -d: -f1)
+screen | sed -n "$((row0 + 1))p" | grep -q '\^' || fail "no ASCII message head"
+screen | grep -q '[▲━─]' && fail "Unicode in a C locale"
+T send-keys -t ui q
+finished
+echo "ok ascii"
+
+# 6. Ctrl-C while the ranks still run: every rank ends, terminal restored
+start 100 30 "$MPILOOM -n 4 --delay 2000 tree-sum"
+wait_for 'LIVE'
+T send-keys -t ui C-c
+finished
+grep -q 'EXIT=0' "$tmp/exit" && fail "interrupted run exited 0"
+echo "ok interrupt: $(cat "$tmp/exit")"
+
+# 7. many ranks: one line each, scrolling with the arrow keys
+start 80 24 "$MPILOOM -n 16 gather"
+wait_for 'FINISHED check passed' 90
+screen | grep -q '^r15 ' && fail "16 ranks should not all fit in 24 lines"
+screen | grep -q '^r0 ' || fail "the first rank row is not on screen"
+for k in 1 2 3 4 5 6; do T send-keys -t ui Down; done
+wait_for '^r15 '
+screen | grep -q '^r0 ' && fail "r0 still on screen after scrolling down"
+T send-keys -t ui q
+finished
+echo "ok scrolling"
