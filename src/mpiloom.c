@@ -63,6 +63,9 @@ int main(int argc, char **argv)
 		return status;
 	}
 	strbuf_free(&err);
+	/* Under mpiexec every rank gets here: one copy of the answer is enough. */
+	if (o.command != CMD_RUN && !first_process())
+		return 0;
 	switch (o.command) {
 	case CMD_HELP:
 		options_usage(stdout);

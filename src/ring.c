@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -13,6 +15,11 @@ int ring_init(struct ring *r, size_t capacity_pow2)
 	r->mask = capacity_pow2 - 1;
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
+	r->tail_seen = 0;
+	if (sem_init(&r->wake, 0, 0) != 0) {
+		free(r->slots);
+		return -1;
+	}
 	return 0;
 }
 
@@ -20,15 +27,27 @@ void ring_free(struct ring *r)
 {
 	free(r->slots);
 	r->slots = NULL;
+	sem_destroy(&r->wake);
 }
 
 void ring_push(struct ring *r, const struct event_record *rec)
 {
 	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-	while (head - atomic_load_explicit(&r->tail, memory_order_acquire) > r->mask) {
-		/* Back-pressure: the shipper is behind; let it run. */
-		struct timespec ts = {0, 50000};
-		nanosleep(&ts, NULL);
+	/* tail lives on the consumer's cache line: reading it on every push
+	 * would cost a cache miss per MPI call. The cached value is never
+	 * ahead of the real one, so "full" by it may only be too careful. */
+	if (head - r->tail_seen > r->mask || (head & 1023) == 0) {
+		r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
+		/* past a quarter full, wake the shipper instead of waiting
+		 * for its next tick */
+		if (head - r->tail_seen > (r->mask + 1) / 4)
+			sem_post(&r->wake);
+	}
+	while (head - r->tail_seen > r->mask) {
+		/* Back-pressure: the shipper is behind; give it the CPU. */
+		sem_post(&r->wake);
+		sched_yield();
+		r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
 	}
 	r->slots[head & r->mask] = *rec;
 	atomic_store_explicit(&r->head, head + 1, memory_order_release);
@@ -58,4 +77,20 @@ size_t ring_used(struct ring *r)
 {
 	return atomic_load_explicit(&r->head, memory_order_acquire) -
 	       atomic_load_explicit(&r->tail, memory_order_acquire);
+}
+
+void ring_wait(struct ring *r, long ns)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return;
+	ts.tv_nsec += ns;
+	ts.tv_sec += ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	while (sem_timedwait(&r->wake, &ts) != 0 && errno == EINTR)
+		;
+	/* One wake-up is enough: posts that piled up meanwhile would make
+	 * the next waits return at once and the consumer spin. */
+	while (sem_trywait(&r->wake) == 0)
+		;
 }

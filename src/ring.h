@@ -5,6 +5,7 @@
 #ifndef MPILOOM_RING_H
 #define MPILOOM_RING_H
 
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stddef.h>
 
@@ -14,7 +15,9 @@ struct ring {
 	struct event_record *slots;
 	size_t mask;
 	_Atomic size_t head; /* next slot the producer writes */
+	size_t tail_seen;    /* producer's last look at tail: re-read only when full */
 	_Atomic size_t tail; /* next slot the consumer reads */
+	sem_t wake;	     /* the producer rings it when the ring fills up */
 };
 
 int ring_init(struct ring *r, size_t capacity_pow2);
@@ -24,5 +27,7 @@ void ring_push(struct ring *r, const struct event_record *rec);
 size_t ring_peek(struct ring *r, struct event_record **first, size_t max);
 void ring_release(struct ring *r, size_t n);
 size_t ring_used(struct ring *r);
+/* The consumer waits up to ns for the producer's wake-up. */
+void ring_wait(struct ring *r, long ns);
 
 #endif

@@ -14,7 +14,7 @@
 #include "xalloc.h"
 
 #define TAG_BATCH 77
-#define BATCH_MAX 1024
+#define BATCH_MAX 2048
 #define BATCH_MAGIC 0x4d4f4f4cu /* "LOOM" */
 #define BATCH_FINAL 1u
 #define HEADER_SIZE 20
@@ -115,7 +115,7 @@ static void *ship_to_root(void *arg)
 				fprintf(stderr, "mpiloom: rank %d: final batch failed\n", tr->rank);
 			break;
 		}
-		pause_ns(POLL_NS);
+		ring_wait(&tr->ring, POLL_NS);
 	}
 out:
 	free(buf);

@@ -197,6 +197,7 @@ void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count
 	enum event_dtype code = dtype_code(dt);
 	size_t size = event_dtype_size(code);
 	ev->preview_len = 0;
+	/* MPI_PACKED previews as bytes: it has no values of its own */
 	if (size == 0 || buf == NULL || count <= 0 || buf == MPI_IN_PLACE ||
 	    buf == MPI_BOTTOM)
 		return;
@@ -216,7 +217,11 @@ void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, 
 	ev->st_tag = st->MPI_TAG == MPI_ANY_TAG ? EV_ANY : st->MPI_TAG;
 	if (PMPI_Get_count(st, dt, &n) == MPI_SUCCESS)
 		ev->st_count = n == MPI_UNDEFINED ? EV_UNSET : n;
-	if (PMPI_Get_elements(st, dt, &n) == MPI_SUCCESS)
+	/* For a predefined datatype elements and count are the same number:
+	 * ask MPI only when they can differ. */
+	if (event_dtype_size(dtype_code(dt)) != 0)
+		ev->st_elements = ev->st_count;
+	else if (PMPI_Get_elements(st, dt, &n) == MPI_SUCCESS)
 		ev->st_elements = n == MPI_UNDEFINED ? EV_UNSET : n;
 }
 
