@@ -21,12 +21,22 @@ cmd=
 
 # run_mpi N ARGS...: mpiloom --text ARGS on N ranks; sets $out, $err, $rc.
 # A run still going after 60 s fails the test at once.
+# In the sanitizer build, programs run with the sanitizer runtime and
+# tests/keep-modules preloaded (see tests/keep-modules.c).
+with_preload() {
+	if [ -n "${MPILOOM_TEST_PRELOAD:-}" ]; then
+		LD_PRELOAD=$MPILOOM_TEST_PRELOAD "$@"
+	else
+		"$@"
+	fi
+}
+
 run_mpi() {
 	_n=$1
 	shift
 	cmd="$MPIEXEC -n $_n $MPILOOM --text $*"
 	rc=0
-	timeout -k 5 60 "$MPIEXEC" -n "$_n" "$MPILOOM" --text "$@" >"$out" 2>"$err" || rc=$?
+	with_preload timeout -k 5 60 "$MPIEXEC" -n "$_n" "$MPILOOM" --text "$@" >"$out" 2>"$err" || rc=$?
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "timed out after 60 s"
 }
 
@@ -34,7 +44,7 @@ run_mpi() {
 run_plain() {
 	cmd="$MPILOOM $*"
 	rc=0
-	timeout -k 5 60 "$MPILOOM" "$@" >"$out" 2>"$err" || rc=$?
+	with_preload timeout -k 5 60 "$MPILOOM" "$@" >"$out" 2>"$err" || rc=$?
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "timed out after 60 s"
 }
 

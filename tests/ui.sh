@@ -7,6 +7,10 @@ set -u
 top_builddir=${top_builddir:-$(pwd)}
 tmux_bin=${TMUX_BIN:-tmux}
 MPILOOM=$top_builddir/src/mpiloom
+# the sanitizer build preloads its runtime and tests/keep-modules
+if [ -n "${MPILOOM_TEST_PRELOAD:-}" ]; then
+	MPILOOM="env LD_PRELOAD='$MPILOOM_TEST_PRELOAD' $MPILOOM"
+fi
 sock=mpiloom-ui-$$
 tmp=$(mktemp -d)
 T() { "$tmux_bin" -L "$sock" "$@"; }
