@@ -33,15 +33,15 @@ static const char *const help_text[] = {
 static void draw_status(struct canvas *cv, const struct store *st, const struct frame_info *fi,
 			const struct view *v)
 {
-	struct store_stats s;
 	char buf[256];
-	store_stats(st, &s);
 	canvas_fill(cv, 0, 0, cv->cols, CELL_CHAR(' '), C_BAR, A_REV_);
 	const char *state = fi->state == RUN_LIVE ? (v->paused ? "PAUSED" : "LIVE")
 				: fi->state == RUN_REPLAY ? "REPLAY" : "FINISHED";
 	snprintf(buf, sizeof buf, " mpiloom | %s | %u ranks | %llu events | %s", fi->scenario,
-		 store_nranks(st), (unsigned long long)s.events, state);
+		 store_nranks(st), (unsigned long long)view_events_seen(st, v), state);
 	int x = canvas_text(cv, 0, 0, buf, C_BAR, A_REV_);
+	if (fi->extra != NULL)
+		x = canvas_text(cv, 0, x, fi->extra, C_BAR, A_REV_);
 	if (fi->state == RUN_FINISHED)
 		x = canvas_text(cv, 0, x, fi->passed ? " check passed" : " check FAILED",
 				fi->passed ? C_BAR : C_FAIL, A_REV_ | A_BOLD_);
@@ -72,9 +72,9 @@ static int draw_detail(struct canvas *cv, const struct store *st, const struct v
 	return DETAIL_LINES + 1;
 }
 
-static int tree_height(const struct store *st, struct strbuf *lines)
+static int tree_height(const struct store *st, const struct view *v, struct strbuf *lines)
 {
-	return treepanel_lines(st, lines, TREE_LINES - 1);
+	return treepanel_lines(st, v->horizon, lines, TREE_LINES - 1);
 }
 
 static void draw_help(struct canvas *cv)
@@ -125,7 +125,7 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 		struct strbuf lines[TREE_LINES];
 		for (int i = 0; i < TREE_LINES; i++)
 			lines[i] = (struct strbuf)STRBUF_INIT;
-		int n = tree_height(st, lines);
+		int n = tree_height(st, v, lines);
 		if (n > 0) {
 			bottom -= n + 1;
 			draw_lines(cv, bottom, lines, n, " tree ");

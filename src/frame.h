@@ -19,6 +19,7 @@ struct frame_info {
 	enum run_state state;
 	int passed;		/* when finished */
 	const char *result;	/* the result line's text, when finished */
+	const char *extra;	/* more for the status bar (replay's position), or NULL */
 };
 
 void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,

@@ -9,11 +9,20 @@
 
 #define NO_PREVIEW UINT32_MAX
 
+/* Where an event's preview is; only events that have one get an entry,
+ * so an event without a payload costs its 64 bytes and nothing more. */
+struct preview_ref {
+	uint32_t index;
+	uint32_t off;
+};
+
 struct store_rank {
 	struct event *ev;
-	uint32_t *preview_off; /* into previews, or NO_PREVIEW */
 	size_t n;
 	size_t cap;
+	struct preview_ref *pv; /* by index, ascending */
+	size_t npv;
+	size_t pv_cap;
 	uint8_t *previews;
 	size_t previews_len;
 	size_t previews_cap;
@@ -48,7 +57,7 @@ void store_free(struct store *st)
 		return;
 	for (uint32_t r = 0; r < st->nranks; r++) {
 		free(st->ranks[r].ev);
-		free(st->ranks[r].preview_off);
+		free(st->ranks[r].pv);
 		free(st->ranks[r].previews);
 	}
 	free(st->ranks);
@@ -61,12 +70,17 @@ uint32_t store_nranks(const struct store *st)
 	return st->nranks;
 }
 
-static uint32_t keep_preview(struct store_rank *sr, const uint8_t *bytes, size_t n)
+static uint32_t keep_preview(struct store_rank *sr, uint32_t index, const uint8_t *bytes,
+			     size_t n)
 {
 	if (n == 0 || bytes == NULL)
 		return NO_PREVIEW;
 	if (sr->previews_len + n > UINT32_MAX)
 		return NO_PREVIEW;
+	if (sr->npv == sr->pv_cap) {
+		sr->pv_cap = sr->pv_cap ? sr->pv_cap * 2 : 64;
+		sr->pv = xreallocarray(sr->pv, sr->pv_cap, sizeof *sr->pv);
+	}
 	if (sr->previews_len + n > sr->previews_cap) {
 		size_t cap = sr->previews_cap ? sr->previews_cap * 2 : 1024;
 		sr->previews = xreallocarray(sr->previews, cap, 1);
@@ -75,6 +89,7 @@ static uint32_t keep_preview(struct store_rank *sr, const uint8_t *bytes, size_t
 	memcpy(sr->previews + sr->previews_len, bytes, n);
 	uint32_t off = (uint32_t)sr->previews_len;
 	sr->previews_len += n;
+	sr->pv[sr->npv++] = (struct preview_ref){index, off};
 	return off;
 }
 
@@ -127,13 +142,11 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 	if (sr->n == sr->cap) {
 		sr->cap = sr->cap ? sr->cap * 2 : 256;
 		sr->ev = xreallocarray(sr->ev, sr->cap, sizeof *sr->ev);
-		sr->preview_off = xreallocarray(sr->preview_off, sr->cap, sizeof(uint32_t));
 	}
 	struct event_ref ref = {ev->rank, (uint32_t)sr->n};
 	sr->ev[sr->n] = *ev;
 	sr->ev[sr->n].aux = 0;
-	sr->preview_off[sr->n] = keep_preview(sr, preview, ev->preview_len);
-	if (sr->preview_off[sr->n] == NO_PREVIEW)
+	if (keep_preview(sr, ref.index, preview, ev->preview_len) == NO_PREVIEW)
 		sr->ev[sr->n].preview_len = 0;
 	sr->n++;
 	st->events++;
@@ -169,7 +182,17 @@ const uint8_t *store_preview(const struct store *st, struct event_ref ref)
 	if (ev == NULL || ev->preview_len == 0)
 		return NULL;
 	const struct store_rank *sr = &st->ranks[ref.rank];
-	return sr->previews + sr->preview_off[ref.index];
+	size_t lo = 0, hi = sr->npv;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sr->pv[mid].index < ref.index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == sr->npv || sr->pv[lo].index != ref.index)
+		return NULL;
+	return sr->previews + sr->pv[lo].off;
 }
 
 int store_partner(const struct store *st, struct event_ref ref, struct event_ref *partner)

@@ -102,8 +102,12 @@ static int is_sel(const struct plot *p, uint32_t rank, size_t i)
 static void draw_rank_row(const struct plot *p, uint32_t rank, int y)
 {
 	size_t n = store_rank_count(p->st, rank);
-	canvas_fill(p->cv, y, p->x0, p->x0 + p->w, G_BASE, C_DIM, A_NONE_);
-	for (int x = p->x0; x < p->x0 + p->w; x++) {
+	int64_t h = p->v->horizon;
+	int x_end = h == INT64_MAX ? p->x0 + p->w : x_of(p, h) + 1;
+	if (x_end > p->x0 + p->w)
+		x_end = p->x0 + p->w;
+	canvas_fill(p->cv, y, p->x0, x_end, G_BASE, C_DIM, A_NONE_);
+	for (int x = p->x0; x < x_end; x++) {
 		int64_t ta = t_of(p, x), tb = t_of(p, x + 1);
 		size_t i = view_first_at(p->st, rank, ta);
 		const struct event *e = NULL;
@@ -118,7 +122,7 @@ static void draw_rank_row(const struct plot *p, uint32_t rank, int y)
 		int starts = 0;
 		if (e == NULL && i < n) {
 			const struct event *next = store_event(p->st, (struct event_ref){rank, (uint32_t)i});
-			if (next->t_begin < tb) {
+			if (next->t_begin < tb && next->t_begin <= h) {
 				e = next;
 				starts = 1;
 			}
@@ -222,6 +226,8 @@ static void draw_message(const struct plot *p, struct event_ref send_ref)
 	if (!store_partner(p->st, send_ref, &rref))
 		return;
 	const struct event *r = store_event(p->st, rref);
+	if (event_end(r) > p->v->horizon)
+		return; /* not arrived yet */
 	int ys = row_of(p, s->rank), yr = row_of(p, r->rank);
 	if (ys < 0 || yr < 0 || ys == yr)
 		return;
@@ -238,7 +244,8 @@ static void draw_message(const struct plot *p, struct event_ref send_ref)
 /* Collectives: a dotted line from each rank's call to the root's row. */
 static void draw_connector(const struct plot *p, const struct event *e)
 {
-	if (e->peer < 0 || (e->flags & EVF_ROOT) || e->kind == EV_BARRIER)
+	if (e->peer < 0 || (e->flags & EVF_ROOT) || e->kind == EV_BARRIER ||
+	    e->t_begin > p->v->horizon)
 		return;
 	int y = row_of(p, e->rank), yroot = row_of(p, (uint32_t)e->peer);
 	int x = x_of(p, e->t_begin);

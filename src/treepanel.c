@@ -76,8 +76,8 @@ static void find_root_value(const struct store *st, struct node *nodes, uint32_t
 	}
 }
 
-static void level_line(const struct store *st, struct node *nodes, unsigned level,
-		       struct strbuf *sb, int *any)
+static void level_line(const struct store *st, int64_t horizon, struct node *nodes,
+		       unsigned level, struct strbuf *sb, int *any)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	strbuf_printf(sb, "L%-2u", level);
@@ -91,7 +91,7 @@ static void level_line(const struct store *st, struct node *nodes, unsigned leve
 				continue;
 			if (event_is_send(e) && e->t_begin < lo)
 				lo = e->t_begin;
-			if (!event_is_recv(e) || !first_double(st, ref, &v))
+			if (!event_is_recv(e) || event_end(e) > horizon || !first_double(st, ref, &v))
 				continue;
 			if (event_end(e) > hi)
 				hi = event_end(e);
@@ -187,7 +187,7 @@ static void sum_line(const struct node *nodes, uint32_t root, struct strbuf *sb)
 	strbuf_printf(sb, "sum at r%u: %g", root, nodes[root].running);
 }
 
-int treepanel_lines(const struct store *st, struct strbuf *lines, int max)
+int treepanel_lines(const struct store *st, int64_t horizon, struct strbuf *lines, int max)
 {
 	uint32_t p = store_nranks(st);
 	if (max < 3 || p == 0 || too_big(st))
@@ -216,7 +216,7 @@ int treepanel_lines(const struct store *st, struct strbuf *lines, int max)
 	leaves_line(st, nodes, &lines[k++]);
 	if (has_levels) {
 		for (unsigned l = 0; l <= top && l < MAX_LEVELS && k < max - 1; l++)
-			level_line(st, nodes, l, &lines[k++], &any);
+			level_line(st, horizon, nodes, l, &lines[k++], &any);
 	} else if (!has_reduce) {
 		/* the linear sum is one long level at the root */
 		struct node *r = &nodes[root];
@@ -225,7 +225,8 @@ int treepanel_lines(const struct store *st, struct strbuf *lines, int max)
 		for (size_t i = 0; i < n; i++) {
 			double v;
 			struct event_ref ref = {root, (uint32_t)i};
-			if (event_is_recv(store_event(st, ref)) && first_double(st, ref, &v)) {
+			const struct event *e = store_event(st, ref);
+			if (event_is_recv(e) && event_end(e) <= horizon && first_double(st, ref, &v)) {
 				r->running += v;
 				strbuf_printf(&lines[k], "  +%g=%g", v, r->running);
 				any = 1;
@@ -233,7 +234,7 @@ int treepanel_lines(const struct store *st, struct strbuf *lines, int max)
 		}
 		k++;
 	} else {
-		any = nodes[root].known;
+		any = nodes[root].known && horizon == INT64_MAX;
 		for (uint32_t r = 0; r < p; r++)
 			if (r != root)
 				nodes[root].running += nodes[r].known ? nodes[r].value : 0;

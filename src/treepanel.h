@@ -8,6 +8,7 @@
 #include "strbuf.h"
 
 /* Fills up to max lines; returns how many are used (0: nothing to show). */
-int treepanel_lines(const struct store *st, struct strbuf *lines, int max);
+/* Only what has happened by horizon counts (INT64_MAX: everything). */
+int treepanel_lines(const struct store *st, int64_t horizon, struct strbuf *lines, int max);
 
 #endif

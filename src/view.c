@@ -13,6 +13,7 @@ void view_init(struct view *v)
 	v->span = MIN_SPAN;
 	v->fit = 1;
 	v->show_detail = 1;
+	v->horizon = INT64_MAX;
 }
 
 /* Init, finalize and result marks frame the run but are not its work:
@@ -124,6 +125,8 @@ void view_select_step(struct view *v, const struct store *st, int forward)
 			const struct event *e = store_event(st, (struct event_ref){r, (uint32_t)k});
 			int ok = cur == NULL ? (forward ? e->t_begin >= t : e->t_begin <= t)
 					     : (forward ? before(cur, e) : before(e, cur));
+			if (e->t_begin > v->horizon)
+				ok = 0;
 			if (!ok)
 				continue;
 			if (best == NULL || (forward ? before(e, best) : before(best, e))) {
@@ -163,4 +166,51 @@ void view_reveal(struct view *v, const struct store *st)
 	}
 	if (v->sel.rank < v->top_rank)
 		v->top_rank = v->sel.rank;
+}
+
+uint64_t view_events_seen(const struct store *st, const struct view *v)
+{
+	uint64_t n = 0;
+	for (uint32_t r = 0; r < store_nranks(st); r++)
+		n += v->horizon == INT64_MAX ? store_rank_count(st, r)
+					      : view_first_at(st, r, v->horizon + 1);
+	return n;
+}
+
+/* Ranks x log(events) per step, so stepping costs the same in a lecture
+ * example and in a ten-million-event log. */
+int view_step_horizon(struct view *v, const struct store *st, int forward)
+{
+	const struct event *best = NULL;
+	struct event_ref best_ref = {0, 0};
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		size_t n = store_rank_count(st, r);
+		size_t i = v->horizon == INT64_MAX ? n : view_first_at(st, r, v->horizon + 1);
+		size_t k;
+		if (forward) {
+			if (i >= n)
+				continue;
+			k = i;
+		} else {
+			/* the last event before the current horizon's events */
+			size_t j = view_first_at(st, r, v->horizon);
+			if (j == 0)
+				continue;
+			k = j - 1;
+		}
+		const struct event *e = store_event(st, (struct event_ref){r, (uint32_t)k});
+		if (best == NULL || (forward ? before(e, best) : before(best, e))) {
+			best = e;
+			best_ref = (struct event_ref){r, (uint32_t)k};
+		}
+	}
+	if (best == NULL) {
+		if (!forward)
+			v->horizon = INT64_MIN;
+		return 0;
+	}
+	v->horizon = best->t_begin;
+	v->sel = best_ref;
+	v->has_sel = 1;
+	return 1;
 }

@@ -18,6 +18,7 @@ struct view {
 	int show_tree;
 	int show_help;
 	int paused; /* live: the picture stops following new events */
+	int64_t horizon; /* replay: nothing that begins later has happened yet */
 };
 
 void view_init(struct view *v);
@@ -33,5 +34,10 @@ void view_reveal(struct view *v, const struct store *st);
 
 /* Index of the first event of a rank that begins at or after t. */
 size_t view_first_at(const struct store *st, uint32_t rank, int64_t t);
+/* Events that have happened by the horizon (all of them, live). */
+uint64_t view_events_seen(const struct store *st, const struct view *v);
+/* The horizon moved to the next / previous event's begin; returns 0 at an
+ * end. The event it reaches becomes the selection. */
+int view_step_horizon(struct view *v, const struct store *st, int forward);
 
 #endif

@@ -25,6 +25,10 @@ fi
 
 screen() { T capture-pane -p -t ui; }
 
+# A session that outlives every test's own: killing the last session ends
+# the server, and a new-session racing with that exit can be lost.
+T new-session -d -s keep 'sleep 3600' || { echo "ui: cannot start tmux" >&2; exit 1; }
+
 fail() {
 	echo "ui: FAIL: $*" >&2
 	echo "--- screen:" >&2
@@ -50,8 +54,10 @@ start() {
 	w=$1 h=$2
 	shift 2
 	T kill-session -t ui 2>/dev/null
+	rm -f "$tmp/exit" "$tmp/before" "$tmp/after"
 	T new-session -d -s ui -x "$w" -y "$h" \
-		"stty -g > $tmp/before; $*; echo EXIT=\$? > $tmp/exit; stty -g > $tmp/after; echo DONE; sleep 600"
+		"stty -g > $tmp/before; $*; echo EXIT=\$? > $tmp/exit; stty -g > $tmp/after; echo DONE; sleep 600" ||
+		fail "tmux new-session failed"
 }
 
 finished() {
