@@ -26,7 +26,7 @@ static const char *const help_text[] = {
 	"q, Ctrl-C    quit",
 	"",
 	"s send  r recv  p probe  B bcast  G gather  S scatter",
-	"R reduce  A allreduce  k pack  u unpack  = result",
+	"R reduce  A allreduce  k pack  u unpack  # result",
 	"lines: messages, send -> receive, labelled L<level> or t<tag>",
 };
 
@@ -72,9 +72,10 @@ static int draw_detail(struct canvas *cv, const struct store *st, const struct v
 	return DETAIL_LINES + 1;
 }
 
-static int tree_height(const struct store *st, const struct view *v, struct strbuf *lines)
+static int tree_height(const struct store *st, const struct view *v, const char *scenario,
+		       struct strbuf *lines)
 {
-	return treepanel_lines(st, v->horizon, lines, TREE_LINES - 1);
+	return treepanel_lines(st, scenario, v->horizon, lines, TREE_LINES - 1);
 }
 
 static void draw_help(struct canvas *cv)
@@ -101,7 +102,7 @@ static void draw_too_small(struct canvas *cv)
 
 static void draw_result(struct canvas *cv, const struct frame_info *fi, int y)
 {
-	if (fi->state != RUN_FINISHED || fi->result == NULL)
+	if (fi->state == RUN_LIVE || fi->result == NULL)
 		return;
 	canvas_fill(cv, y, 0, cv->cols, CELL_CHAR(' '), C_DEFAULT, A_NONE_);
 	int x = canvas_text(cv, y, 1, "result: ", fi->passed ? C_OK : C_FAIL, A_BOLD_);
@@ -118,14 +119,14 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 		return;
 	}
 	draw_status(cv, st, fi, v);
-	int bottom = cv->rows - (fi->state == RUN_FINISHED ? 1 : 0);
+	int bottom = cv->rows - (fi->state != RUN_LIVE && fi->result != NULL ? 1 : 0);
 	if (v->show_detail)
 		bottom -= draw_detail(cv, st, v, bottom - DETAIL_LINES - 1);
 	if (v->show_tree) {
 		struct strbuf lines[TREE_LINES];
 		for (int i = 0; i < TREE_LINES; i++)
 			lines[i] = (struct strbuf)STRBUF_INIT;
-		int n = tree_height(st, v, lines);
+		int n = tree_height(st, v, fi->scenario, lines);
 		if (n > 0) {
 			bottom -= n + 1;
 			draw_lines(cv, bottom, lines, n, " tree ");

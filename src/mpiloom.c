@@ -6,7 +6,9 @@
 #include <stdlib.h>
 
 #include "launch.h"
+#include "logview.h"
 #include "options.h"
+#include "record.h"
 #include "run.h"
 #include "scenario.h"
 
@@ -75,13 +77,23 @@ int main(int argc, char **argv)
 		return 0;
 	case CMD_LIST:
 		return list_scenarios();
+	case CMD_REPLAY:
+		return logview_replay(o.file);
+	case CMD_DUMP:
+		return logview_dump(o.file);
+	case CMD_INFO:
+		return logview_info(o.file);
 	case CMD_RUN:
 		break;
 	}
 	const struct scenario *s = scenario_find(o.scenario);
 	if ((status = check_args(s, &o)) != 0)
 		return status;
-	if (!launch_under_mpiexec())
+	if (!launch_under_mpiexec()) {
+		/* a file that cannot be written fails before any rank starts */
+		if (o.record != NULL && (status = record_check_path(o.record)) != 0)
+			return status;
 		return launch_run(o.nprocs, o.text, argc, argv);
+	}
 	return run_scenario(s, &o, &argc, &argv);
 }

@@ -8,13 +8,14 @@
 #include "options.h"
 #include "scenario.h"
 
-enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION };
+enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION, OPT_RECORD };
 
 static const struct option long_options[] = {
 	{"count", required_argument, NULL, OPT_COUNT},
 	{"root", required_argument, NULL, OPT_ROOT},
 	{"delay", required_argument, NULL, OPT_DELAY},
 	{"text", no_argument, NULL, OPT_TEXT},
+	{"record", required_argument, NULL, OPT_RECORD},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -26,12 +27,18 @@ void options_usage(FILE *out)
 		"usage: mpiloom [-n RANKS] [options] SCENARIO\n"
 		"       mpiexec -n RANKS mpiloom --text [options] SCENARIO\n"
 		"       mpiloom list\n"
+		"       mpiloom replay|dump|info FILE\n"
 		"\n"
 		"  -n RANKS      ranks to start (mpiloom runs mpiexec itself; default 4)\n"
 		"  --count N     elements per message or per rank (scenario's default)\n"
 		"  --root R      root rank of collectives and sums (default 0)\n"
 		"  --delay MS    pause MS milliseconds before each traced MPI call\n"
 		"  --text        print one line per event instead of the timeline\n"
+		"  --record FILE write every event to FILE (see mpiloom(5))\n"
+		"\n"
+		"  replay FILE   the recorded run on the screen, with playback\n"
+		"  dump FILE     the recorded run as text, as --text prints it\n"
+		"  info FILE     what a recording holds, and whether it is whole\n"
 		"  --help        this text\n"
 		"  --version     version\n"
 		"\n"
@@ -96,6 +103,13 @@ static int parse_option(int c, struct options *o, struct strbuf *err)
 	case OPT_TEXT:
 		o->text = 1;
 		return 0;
+	case OPT_RECORD:
+		if (*optarg == '\0') {
+			strbuf_puts(err, "mpiloom: --record needs a file name");
+			return 2;
+		}
+		o->record = optarg;
+		return 0;
 	case OPT_HELP:
 		o->command = CMD_HELP;
 		return 0;
@@ -143,8 +157,8 @@ int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
 			const char *bad = argv[optind - 1];
 			strbuf_puts(err, "mpiloom: unknown or incomplete option '");
 			strbuf_escape(err, bad, strlen(bad));
-			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --help, "
-					 "--version)");
+			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --record, "
+					 "--help, --version)");
 			return 2;
 		}
 		if ((rc = parse_option(c, o, err)) != 0)
@@ -156,6 +170,21 @@ int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
 		strbuf_puts(err, "mpiloom: no scenario given");
 		valid_scenarios(err);
 		return 2;
+	}
+	static const struct {
+		const char *name;
+		enum command cmd;
+	} file_commands[] = {{"replay", CMD_REPLAY}, {"dump", CMD_DUMP}, {"info", CMD_INFO}};
+	for (size_t i = 0; i < sizeof file_commands / sizeof file_commands[0]; i++) {
+		if (strcmp(argv[optind], file_commands[i].name) != 0)
+			continue;
+		if (argc - optind != 2) {
+			strbuf_printf(err, "mpiloom: usage: mpiloom %s FILE", file_commands[i].name);
+			return 2;
+		}
+		o->command = file_commands[i].cmd;
+		o->file = argv[optind + 1];
+		return 0;
 	}
 	if (argc - optind > 1) {
 		strbuf_puts(err, "mpiloom: one scenario at a time, not '");

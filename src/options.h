@@ -12,6 +12,9 @@ enum command {
 	CMD_LIST,
 	CMD_HELP,
 	CMD_VERSION,
+	CMD_REPLAY,
+	CMD_DUMP,
+	CMD_INFO,
 };
 
 struct options {
@@ -25,6 +28,8 @@ struct options {
 	int text;
 	long nprocs;
 	int nprocs_set;
+	const char *record; /* --record FILE */
+	const char *file;   /* replay, dump, info */
 };
 
 #define COUNT_LIMIT 10000000L

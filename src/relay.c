@@ -16,6 +16,7 @@
 
 #include "keys.h"
 #include "relay.h"
+#include "tty.h"
 
 /* How long mpiexec gets to end its ranks after SIGTERM, before SIGKILL. */
 #define RELAY_GRACE_MS 5000
@@ -90,14 +91,7 @@ static void relay_restore(struct relay *r)
 	r->started = 0;
 	relay_at_exit = NULL;
 	write_all(STDOUT_FILENO, terminal_reset, sizeof terminal_reset - 1);
-	while (tcsetattr(r->tty, TCSADRAIN, &r->saved) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EIO) /* EIO: the terminal is gone with its settings */
-			fprintf(stderr, "mpiloom: cannot restore the terminal: %s\n",
-				strerror(errno));
-		break;
-	}
+	tty_restore(r->tty, &r->saved);
 }
 
 static void relay_exit_hook(void)
@@ -108,34 +102,11 @@ static void relay_exit_hook(void)
 
 static int relay_raw(struct relay *r)
 {
-	struct termios raw = r->saved;
-	raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-	/* OPOST|ONLCR kept: a stray line on a rank's stderr still starts at
-	 * column 0. ISIG off: Ctrl-C reaches the UI as a byte, and the UI
-	 * decides. */
-	raw.c_oflag |= OPOST | ONLCR;
-	raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
-	raw.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
-	raw.c_cflag |= CS8;
-	raw.c_cc[VMIN] = 1;
-	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(r->tty, TCSADRAIN, &raw) < 0)
+	if (tty_make_raw(r->tty, &r->saved) < 0)
 		return -1;
 	r->started = 1;
 	relay_at_exit = r;
 	return 0;
-}
-
-static void window_size(int fd, int *rows, int *cols)
-{
-	struct winsize ws;
-	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
-		*rows = ws.ws_row;
-		*cols = ws.ws_col;
-	} else {
-		*rows = 24;
-		*cols = 80;
-	}
 }
 
 static void close_fd(int *fd)
@@ -212,7 +183,7 @@ static _Noreturn void relay_child(struct relay *r, char *const argv[], const sig
 	restore_signals(r);
 	if (sigprocmask(SIG_SETMASK, mask, NULL) < 0)
 		_exit(127); /* cannot fail with a valid set: no message */
-	window_size(r->tty, &rows, &cols);
+	tty_size(r->tty, &rows, &cols);
 	snprintf(lines, sizeof lines, "%d", rows);
 	snprintf(columns, sizeof columns, "%d", cols);
 	if (dup2(r->child_stdin, STDIN_FILENO) < 0 || setenv("MPILOOM_UI", "1", 1) < 0 ||
@@ -339,7 +310,7 @@ static void relay_resize(struct relay *r)
 	int rows, cols;
 	if (!r->resize_pending || r->to_child < 0)
 		return;
-	window_size(r->tty, &rows, &cols);
+	tty_size(r->tty, &rows, &cols);
 	int n = keys_resize_message(msg, sizeof msg, rows, cols);
 	/* no room: sent once the child has read, with the size of then */
 	if (n < 0 || (size_t)n > sizeof r->out - r->outlen)

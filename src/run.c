@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "live.h"
+#include "record.h"
 #include "run.h"
 #include "textview.h"
 #include "trace.h"
@@ -74,19 +75,6 @@ static int check_ranks(const struct scenario *s, const struct scenario_args *a)
 	return 0;
 }
 
-static void result_line(struct strbuf *line, const struct scenario *s, const struct outcome *out,
-			const struct store_stats *stats)
-{
-	strbuf_printf(line,
-		      "# result: %s ranks=%d check=%s ok=%d/%d events=%llu lost=%llu "
-		      "messages=%llu unmatched=%llu | ",
-		      s->name, out->size, out->ok_ranks == out->size ? "passed" : "failed",
-		      out->ok_ranks, out->size, (unsigned long long)stats->events,
-		      (unsigned long long)stats->lost, (unsigned long long)stats->matched,
-		      (unsigned long long)(stats->unmatched_sends + stats->unmatched_recvs));
-	strbuf_escape(line, out->report ? out->report : "", out->report ? strlen(out->report) : 0);
-}
-
 /* Rank 0, once the store is complete: the text view or the live screen's
  * last state, then the exit status of the whole run. */
 static int report(const struct scenario *s, const struct outcome *out, struct live *lv)
@@ -98,16 +86,18 @@ static int report(const struct scenario *s, const struct outcome *out, struct li
 		return 3;
 	store_stats(st, &stats);
 	int passed = out->ok_ranks == out->size;
-	if (lv != NULL) {
+	struct strbuf line = STRBUF_INIT;
+	textview_result_line(&line, s->name, (uint32_t)out->size, (uint32_t)out->ok_ranks, st,
+			     out->report);
+	/* After the screen closes, the result line stays in the terminal's
+	 * scrollback: what the run found outlives the picture. */
+	if (lv != NULL)
 		live_finish(lv, passed, out->report);
-	} else {
-		struct strbuf line = STRBUF_INIT;
-		result_line(&line, s, out, &stats);
-		if (textview_print(stdout, st) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
-		    fflush(stdout) != 0)
-			status = 3;
-		strbuf_free(&line);
-	}
+	else if (textview_print(stdout, st) != 0)
+		status = 3;
+	if (printf("%s\n", strbuf_str(&line)) < 0 || fflush(stdout) != 0)
+		status = 3;
+	strbuf_free(&line);
 	if (stats.lost > 0 || stats.ranks_final < (uint32_t)out->size) {
 		fprintf(stderr, "mpiloom: %llu events lost, %u of %d ranks finished\n",
 			(unsigned long long)stats.lost, stats.ranks_final, out->size);
@@ -144,6 +134,21 @@ static int run_on_rank(const struct scenario *s, MPI_Comm own,
 	return status;
 }
 
+/* Rank 0 opens the log; every rank learns whether it could, so that a
+ * path that cannot be written stops the run before it starts. */
+static int start_recording(const struct options *o, const struct scenario *s,
+			   const struct scenario_args *a, MPI_Comm own, struct record **rec)
+{
+	int ok = 1;
+	if (a->rank == 0) {
+		*rec = record_start(o->record, s->name, o, (uint32_t)a->size);
+		ok = *rec != NULL;
+	}
+	if (PMPI_Bcast(&ok, 1, MPI_INT, 0, own) != MPI_SUCCESS)
+		return 3;
+	return ok ? 0 : 2;
+}
+
 int run_scenario(const struct scenario *s, const struct options *o, int *argc, char ***argv)
 {
 	struct trace_options topts = {.tag_is_level = s->tag_is_level, .delay_ms = o->delay_ms};
@@ -165,7 +170,10 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 		return 3;
 	}
 	struct live *lv = NULL;
+	struct record *rec = NULL;
 	int status = check_ranks(s, &a);
+	if (status == 0 && o->record != NULL)
+		status = start_recording(o, s, &a, own, &rec);
 	if (status == 0 && a.rank == 0 && !o->text && live_wanted())
 		lv = live_start(s->name, s->shows_tree);
 	/* Every rank starts the example together, however long rank 0 took to
@@ -176,6 +184,9 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 		status = run_on_rank(s, own, &a, &out);
 	PMPI_Comm_free(&own);
 	MPI_Finalize();
+	if (rec != NULL && record_finish(rec, (uint32_t)out.ok_ranks, (uint32_t)out.size,
+					 out.report) != 0 && status == 0)
+		status = 3;
 	if (a.rank == 0 && status != 2) {
 		int overall = report(s, &out, lv);
 		if (overall > status)

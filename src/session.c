@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "tty.h"
 #include "xalloc.h"
 
 #define FRAME_MS 50
@@ -131,6 +132,12 @@ static int handle_key(struct session *s, const struct key *k)
 
 static void redraw(struct session *s)
 {
+	if (s->poll_size_fd >= 0) {
+		int rows, cols;
+		tty_size(s->poll_size_fd, &rows, &cols);
+		if (rows != s->ui.rows || cols != s->ui.cols)
+			ui_resize(&s->ui, rows, cols);
+	}
 	lock(s);
 	if (s->cv.rows != s->ui.rows || s->cv.cols != s->ui.cols) {
 		canvas_free(&s->cv);
@@ -207,6 +214,7 @@ int session_start(struct session *s, struct store *st, const char *scenario,
 	s->ops = ops;
 	s->scenario = xstrdup(scenario);
 	s->in_fd = STDIN_FILENO;
+	s->poll_size_fd = -1;
 	s->frame_ms = FRAME_MS;
 	s->info = (struct frame_info){s->scenario, state, 0, NULL, NULL};
 	pthread_mutex_init(&s->info_lock, NULL);

@@ -48,6 +48,7 @@ struct session {
 	int in_fd;
 	int signal_fd[2];
 	int frame_ms;
+	int poll_size_fd; /* >= 0: the terminal is ours; follow its size */
 	atomic_int finished;
 	int signal;
 };

@@ -20,6 +20,7 @@
 #define HEADER_SIZE 20
 #define FLUSH_INTERVAL_NS 10000000 /* a live view lags by at most this */
 #define POLL_NS 1000000
+#define RECORD_FLUSH_NS 100000000
 
 struct batch_header {
 	uint32_t magic;
@@ -129,7 +130,7 @@ static void drain_own(struct tracer *tr)
 	while ((n = ring_peek(&tr->ring, &recs, BATCH_MAX)) > 0) {
 		pthread_mutex_lock(&tr->store_lock);
 		for (size_t i = 0; i < n; i++)
-			store_add(tr->store, &recs[i].ev, recs[i].preview);
+			tracer_keep(tr, &recs[i].ev, recs[i].preview);
 		pthread_mutex_unlock(&tr->store_lock);
 		ring_release(&tr->ring, n);
 	}
@@ -149,10 +150,10 @@ static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int sour
 		const uint8_t *p = buf + HEADER_SIZE + (size_t)i * EVENT_RECORD_WIRE_SIZE;
 		struct event ev;
 		if (event_decode(p, &ev) == 0 && ev.rank == (uint32_t)source)
-			store_add(tr->store, &ev, p + EVENT_WIRE_SIZE);
+			tracer_keep(tr, &ev, p + EVENT_WIRE_SIZE);
 	}
 	if (flags & BATCH_FINAL)
-		store_rank_done(tr->store, (uint32_t)source, total);
+		tracer_rank_done(tr, (uint32_t)source, total);
 	pthread_mutex_unlock(&tr->store_lock);
 	return (flags & BATCH_FINAL) ? 1 : 0;
 }
@@ -187,11 +188,25 @@ static int receive_batches(struct tracer *tr, uint8_t **buf, int *cap, int *fina
 	}
 }
 
+/* A log written while the run goes on loses at most what came since the
+ * last flush if the run dies. */
+static void flush_recorder(struct tracer *tr, int64_t *last)
+{
+	int64_t now = clock_now_ns();
+	if (tr->recorder.flush == NULL || now - *last < RECORD_FLUSH_NS)
+		return;
+	*last = now;
+	pthread_mutex_lock(&tr->store_lock);
+	tr->recorder.flush(tr->recorder.ctx);
+	pthread_mutex_unlock(&tr->store_lock);
+}
+
 static void *collect(void *arg)
 {
 	struct tracer *tr = arg;
 	int cap = HEADER_SIZE + BATCH_MAX * EVENT_RECORD_WIRE_SIZE, finals = 0;
 	uint8_t *buf = xmalloc((size_t)cap);
+	int64_t last_flush = clock_now_ns();
 	for (;;) {
 		int stopping = atomic_load(&tr->stopping);
 		drain_own(tr);
@@ -200,9 +215,10 @@ static void *collect(void *arg)
 			fprintf(stderr, "mpiloom: rank 0: receiving events failed\n");
 			break;
 		}
+		flush_recorder(tr, &last_flush);
 		if (stopping && finals >= tr->size - 1 && ring_used(&tr->ring) == 0) {
 			pthread_mutex_lock(&tr->store_lock);
-			store_rank_done(tr->store, 0, tr->seq);
+			tracer_rank_done(tr, 0, tr->seq);
 			pthread_mutex_unlock(&tr->store_lock);
 			break;
 		}

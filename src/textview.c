@@ -5,6 +5,7 @@
 #include "xalloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void put_rank(struct strbuf *sb, const char *key, int32_t v)
 {
@@ -124,4 +125,21 @@ int textview_print(FILE *out, const struct store *st)
 	strbuf_free(&line);
 	free(order);
 	return rc;
+}
+
+void textview_result_line(struct strbuf *sb, const char *scenario, uint32_t size,
+			  uint32_t ok_ranks, const struct store *st, const char *text)
+{
+	struct store_stats stats;
+	store_stats(st, &stats);
+	strbuf_puts(sb, "# result: ");
+	strbuf_escape(sb, scenario, strlen(scenario));
+	strbuf_printf(sb,
+		      " ranks=%u check=%s ok=%u/%u events=%llu lost=%llu messages=%llu "
+		      "unmatched=%llu | ",
+		      size, ok_ranks == size ? "passed" : "failed", ok_ranks, size,
+		      (unsigned long long)stats.events, (unsigned long long)stats.lost,
+		      (unsigned long long)stats.matched,
+		      (unsigned long long)(stats.unmatched_sends + stats.unmatched_recvs));
+	strbuf_escape(sb, text ? text : "", text ? strlen(text) : 0);
 }

@@ -31,7 +31,7 @@ static char kind_letter(const struct event *e)
 	case EV_UNPACK: return 'u';
 	case EV_INIT: return 'I';
 	case EV_FINALIZE: return 'F';
-	case EV_RESULT: return e->flags & EVF_CHECK_FAILED ? 'X' : '=';
+	case EV_RESULT: return e->flags & EVF_CHECK_FAILED ? 'X' : '#';
 	case EV_ABORT: return '!';
 	default: return 'c';
 	}
@@ -71,7 +71,8 @@ uint32_t timeline_capacity(uint32_t nranks, int height, int *spacing)
 
 static int x_of(const struct plot *p, int64_t t)
 {
-	double f = (double)(t - p->v->t0) / (double)p->v->span;
+	/* in doubles: t may be a sentinel far from t0 */
+	double f = ((double)t - (double)p->v->t0) / (double)p->v->span;
 	if (f < -1.0)
 		return p->x0 - 1;
 	if (f > 2.0)
@@ -99,34 +100,64 @@ static int is_sel(const struct plot *p, uint32_t rank, size_t i)
 
 /* Samples the rank's calls once per column: cost is columns x log(calls),
  * the same for ten events or ten million. */
+/* When several calls share a column, the one a student looks for wins:
+ * messages and collectives over probes, packing and marks. */
+static int weight(const struct event *e)
+{
+	if (event_is_send(e) || event_is_recv(e) || event_is_collective(e))
+		return 3;
+	if (e->kind == EV_PROBE || e->kind == EV_IPROBE || e->kind == EV_ABORT)
+		return 2;
+	if (e->kind == EV_PACK || e->kind == EV_UNPACK || e->kind == EV_RESULT)
+		return 1;
+	return 0;
+}
+
+#define COLUMN_SCAN 8 /* calls looked at per column, at most */
+
+/* The call to show in [ta, tb): the heaviest of those that begin there,
+ * else the one still running; *starts says which. */
+static const struct event *pick(const struct plot *p, uint32_t rank, int64_t ta, int64_t tb,
+				size_t *at, int *starts)
+{
+	size_t n = store_rank_count(p->st, rank), i = view_first_at(p->st, rank, ta);
+	const struct event *best = NULL;
+	*starts = 0;
+	for (size_t k = i; k < n && k < i + COLUMN_SCAN; k++) {
+		const struct event *e = store_event(p->st, (struct event_ref){rank, (uint32_t)k});
+		if (e->t_begin >= tb || e->t_begin > p->v->horizon)
+			break;
+		if (best == NULL || weight(e) > weight(best)) {
+			best = e;
+			*at = k;
+			*starts = 1;
+		}
+	}
+	if (best == NULL && i > 0) {
+		const struct event *prev = store_event(p->st, (struct event_ref){rank, (uint32_t)i - 1});
+		if (event_end(prev) > ta) {
+			best = prev;
+			*at = i - 1;
+		}
+	}
+	return best;
+}
+
+/* Samples the rank's calls once per column: cost is columns x log(calls),
+ * the same for ten events or ten million. */
 static void draw_rank_row(const struct plot *p, uint32_t rank, int y)
 {
-	size_t n = store_rank_count(p->st, rank);
 	int64_t h = p->v->horizon;
-	int x_end = h == INT64_MAX ? p->x0 + p->w : x_of(p, h) + 1;
-	if (x_end > p->x0 + p->w)
-		x_end = p->x0 + p->w;
+	int x_end = p->x0 + p->w;
+	if (h < p->v->t0)
+		x_end = p->x0; /* nothing has happened yet on screen */
+	else if (h != INT64_MAX && x_of(p, h) + 1 < x_end)
+		x_end = x_of(p, h) + 1;
 	canvas_fill(p->cv, y, p->x0, x_end, G_BASE, C_DIM, A_NONE_);
 	for (int x = p->x0; x < x_end; x++) {
-		int64_t ta = t_of(p, x), tb = t_of(p, x + 1);
-		size_t i = view_first_at(p->st, rank, ta);
-		const struct event *e = NULL;
-		size_t at = i;
-		if (i > 0) {
-			const struct event *prev = store_event(p->st, (struct event_ref){rank, (uint32_t)i - 1});
-			if (event_end(prev) > ta) {
-				e = prev;
-				at = i - 1;
-			}
-		}
-		int starts = 0;
-		if (e == NULL && i < n) {
-			const struct event *next = store_event(p->st, (struct event_ref){rank, (uint32_t)i});
-			if (next->t_begin < tb && next->t_begin <= h) {
-				e = next;
-				starts = 1;
-			}
-		}
+		size_t at = 0;
+		int starts;
+		const struct event *e = pick(p, rank, t_of(p, x), t_of(p, x + 1), &at, &starts);
 		if (e == NULL)
 			continue;
 		int attr = is_sel(p, rank, at) ? A_REV_ | A_BOLD_ : A_NONE_;
@@ -162,7 +193,10 @@ static void draw_arrow(const struct plot *p, int ys, int xs, int yr, int xr, int
 		       const char *label)
 {
 	int down = yr > ys;
-	int ya = ys + (down ? 1 : -1), yb = yr + (down ? -1 : 1);
+	/* With a free line between ranks the head sits on it, next to the
+	 * receiver; with one line a rank it sits on the receiver's row. */
+	int ya = ys + (down ? 1 : -1);
+	int yb = p->lay->spacing == 2 ? yr + (down ? -1 : 1) : yr;
 	int steps = abs(yb - ya);
 	int prev_x = xs;
 	for (int k = 0; k <= steps; k++) {
@@ -295,6 +329,24 @@ void timeline_format_time(char *buf, size_t size, int64_t ns)
 		snprintf(buf, size, "%s%.0fns", sign, a);
 }
 
+/* In the unit of the value, with as many decimals as the step needs, so
+ * that neighbouring ticks never read the same. */
+static void axis_label(char *buf, size_t size, int64_t t, int64_t step)
+{
+	static const struct {
+		int64_t ns;
+		const char *name;
+	} units[] = {{1000000000, "s"}, {1000000, "ms"}, {1000, "us"}, {1, "ns"}};
+	int64_t a = t < 0 ? -t : t;
+	size_t u = 0;
+	while (u < 3 && a < units[u].ns)
+		u++;
+	int decimals = 0;
+	for (int64_t q = units[u].ns; q > step && decimals < 9; q /= 10)
+		decimals++;
+	snprintf(buf, size, "%.*f%s", decimals, (double)t / (double)units[u].ns, units[u].name);
+}
+
 /* Ticks at 1, 2 or 5 times a power of ten, at least 12 columns apart. */
 static void draw_axis(const struct plot *p, int y)
 {
@@ -317,8 +369,8 @@ static void draw_axis(const struct plot *p, int y)
 		int x = x_of(p, t);
 		if (x < p->x0)
 			continue;
-		char label[24];
-		timeline_format_time(label, sizeof label, t);
+		char label[32];
+		axis_label(label, sizeof label, t, step);
 		canvas_put(p->cv, y, x, G_TICK, C_DIM, A_NONE_);
 		if (x + 1 + (int)strlen(label) < p->x0 + p->w)
 			canvas_text(p->cv, y, x + 1, label, C_DEFAULT, A_NONE_);

@@ -32,6 +32,19 @@ struct store *trace_store(void);
 void trace_lock(void);
 void trace_unlock(void);
 
+/* Rank 0: where events go besides the store (a log being written while
+ * the run goes on). Called from the collector thread with the store
+ * locked; events of one rank arrive in sequence order. */
+struct trace_recorder {
+	void *ctx;
+	void (*event)(void *ctx, const struct event *ev, const uint8_t *preview);
+	void (*rank_done)(void *ctx, uint32_t rank, uint32_t total);
+	void (*flush)(void *ctx); /* at least every 100 ms while events come */
+};
+/* Everything already in the store is handed over first, so nothing
+ * recorded before this call is missing from the log. */
+void trace_set_recorder(const struct trace_recorder *rec);
+
 /* Clock information of the run, valid after MPI_Init. */
 struct trace_clock {
 	int all_same_host;

@@ -295,3 +295,33 @@ void trace_shutdown(void)
 	store_free(loom_tracer.store);
 	loom_tracer.store = NULL;
 }
+
+void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview)
+{
+	if (store_add(tr->store, ev, preview) == 0 && tr->recorder.event != NULL)
+		tr->recorder.event(tr->recorder.ctx, ev, preview);
+}
+
+void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total)
+{
+	store_rank_done(tr->store, rank, total);
+	if (tr->recorder.rank_done != NULL)
+		tr->recorder.rank_done(tr->recorder.ctx, rank, total);
+}
+
+void trace_set_recorder(const struct trace_recorder *rec)
+{
+	struct tracer *tr = &loom_tracer;
+	if (tr->store == NULL)
+		return;
+	pthread_mutex_lock(&tr->store_lock);
+	tr->recorder = *rec;
+	for (uint32_t r = 0; r < store_nranks(tr->store) && rec->event != NULL; r++) {
+		size_t n = store_rank_count(tr->store, r);
+		for (size_t i = 0; i < n; i++) {
+			struct event_ref ref = {r, (uint32_t)i};
+			rec->event(rec->ctx, store_event(tr->store, ref), store_preview(tr->store, ref));
+		}
+	}
+	pthread_mutex_unlock(&tr->store_lock);
+}

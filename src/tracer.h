@@ -40,6 +40,7 @@ struct tracer {
 	/* rank 0 */
 	struct store *store;
 	pthread_mutex_t store_lock;
+	struct trace_recorder recorder; /* recorder.event NULL: none */
 };
 
 /* There is exactly one: MPI's profiling interface gives a wrapper no context
@@ -75,6 +76,9 @@ void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt);
 
 int tracer_start(void);
 void tracer_stop(void);
+/* Adds to the store and the recorder; store locked by the caller. */
+void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview);
+void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);
 int shipper_start(struct tracer *tr);
 void shipper_stop(struct tracer *tr);
 

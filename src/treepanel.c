@@ -187,13 +187,22 @@ static void sum_line(const struct node *nodes, uint32_t root, struct strbuf *sb)
 	strbuf_printf(sb, "sum at r%u: %g", root, nodes[root].running);
 }
 
-int treepanel_lines(const struct store *st, int64_t horizon, struct strbuf *lines, int max)
+int treepanel_lines(const struct store *st, const char *scenario, int64_t horizon,
+		    struct strbuf *lines, int max)
 {
 	uint32_t p = store_nranks(st);
-	if (max < 3 || p == 0 || too_big(st))
+	if (max < 3 || p == 0 || too_big(st) || scenario == NULL)
 		return 0;
 	int has_levels, has_reduce, any = 0, k = 0;
 	unsigned top = max_level(st, &has_levels, &has_reduce);
+	if (strcmp(scenario, "tree-sum") == 0)
+		has_levels = 1, has_reduce = 0;
+	else if (strcmp(scenario, "reduce") == 0)
+		has_levels = 0, has_reduce = 1;
+	else if (strcmp(scenario, "linear-sum") == 0)
+		has_levels = has_reduce = 0;
+	else
+		return 0;
 	struct node *nodes = xcalloc(p, sizeof *nodes);
 	uint32_t root = find_root(st);
 	find_leaves(st, nodes);

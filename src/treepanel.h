@@ -8,7 +8,9 @@
 #include "strbuf.h"
 
 /* Fills up to max lines; returns how many are used (0: nothing to show). */
-/* Only what has happened by horizon counts (INT64_MAX: everything). */
-int treepanel_lines(const struct store *st, int64_t horizon, struct strbuf *lines, int max);
+/* Only what has happened by horizon counts (INT64_MAX: everything). The
+ * scenario says which sum it is; others have no tree (returns 0). */
+int treepanel_lines(const struct store *st, const char *scenario, int64_t horizon,
+		    struct strbuf *lines, int max);
 
 #endif

@@ -1,0 +1,98 @@
+/* The event log: a run recorded to a file, to be replayed later or on
+ * another machine. The format is described in mpiloom(5). A log is
+ * written while the run goes on, so a crash leaves a readable prefix, and
+ * read as untrusted input: damage costs the chunks it hits, not the file. */
+#ifndef MPILOOM_LOG_H
+#define MPILOOM_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define LOG_FORMAT_VERSION 1
+/* Events per chunk: the most a crash of the recording process can lose. */
+#define LOG_CHUNK_EVENTS 4096
+/* Longest header string (scenario, args, host) and result text. */
+#define LOG_STRING_MAX 4096
+#define LOG_TEXT_MAX 65536
+/* Header nranks must be 1 to this. */
+#define LOG_RANKS_MAX 1000000
+
+struct log_header {
+	uint32_t version;	  /* as read; LOG_FORMAT_VERSION when writing */
+	uint32_t nranks;
+	int64_t created;	  /* unix seconds */
+	int64_t clock_max_rtt_ns; /* 0: all ranks shared one clock */
+	char *scenario;		  /* e.g. "tree-sum"; owned */
+	char *args;		  /* the command line options, e.g. "--count 3 --root 0"; owned */
+	char *host;		  /* host name of rank 0; owned */
+};
+
+void log_header_free(struct log_header *h);
+
+struct log_result {
+	uint32_t ok_ranks;
+	uint32_t size;
+	char *text; /* owned; the result line's free text */
+};
+
+struct log_writer;
+
+/* Creates/truncates path and writes the header. Returns NULL with a
+ * one-line reason in err ("cannot record to PATH: REASON"). NULL strings
+ * in h are written as empty ones. */
+struct log_writer *log_writer_open(const char *path, const struct log_header *h,
+				   struct strbuf *err);
+/* Buffers one event (its aux is not recorded: the reader matches again);
+ * writes a chunk when LOG_CHUNK_EVENTS are buffered. A NULL preview is
+ * recorded as none, like store_add does. Returns 0, or -1 once anything
+ * failed (the error is kept and reported by log_writer_close). */
+int log_writer_add(struct log_writer *w, const struct event *ev, const uint8_t *preview);
+/* Writes what is buffered now: the live run calls it at least every
+ * 100 ms, so that a crash loses at most that much. */
+int log_writer_flush(struct log_writer *w);
+/* The run's result, written at the next flush; text at most LOG_TEXT_MAX. */
+int log_writer_result(struct log_writer *w, const struct log_result *r);
+/* A rank's announced total (store_rank_done), written at the next flush. */
+int log_writer_rank_done(struct log_writer *w, uint32_t rank, uint32_t total);
+/* Flushes, writes the end record, closes. Returns 0, or -1 with the first
+ * error's reason in err (e.g. disk full). Frees w either way. */
+int log_writer_close(struct log_writer *w, struct strbuf *err);
+
+struct log_report {
+	uint64_t events;	   /* events recovered into the store */
+	uint64_t chunks;	   /* good chunks */
+	uint64_t bad_chunks;	   /* chunks with a bad checksum or impossible fields, skipped */
+	uint64_t first_bad_offset; /* byte offset of the first bad chunk, if any */
+	int truncated;		   /* the file ends inside a chunk or has no end record */
+	uint64_t truncated_at;	   /* byte offset where the last whole chunk ended */
+	int has_end;		   /* the end record was found */
+	int has_result;
+	struct log_result result;
+	uint64_t file_bytes;
+	uint64_t bad_events;	  /* records of good chunks that event_decode refused */
+	uint64_t rejected_events; /* records store_add refused (repeats, bad rank):
+				   * not damage, the store counts them too */
+	uint64_t end_events;	  /* events the writer said it wrote, when has_end */
+};
+
+void log_report_free(struct log_report *r);
+
+/* Reads a log into a new store. Returns 0 (complete and clean), 1
+ * (something was recovered but the file is truncated or damaged: see rep;
+ * also when the end record's count disagrees with the records found), or
+ * 2 (unusable: unreadable, not a log, damaged header, newer format
+ * version): then *out is NULL and err gets a one-line reason such as
+ * "run.loom: not an mpiloom log". h and rep may be NULL; what they receive
+ * is the caller's to free (log_header_free, log_report_free) whatever the
+ * return. */
+int log_read(const char *path, struct store **out, struct log_header *h, struct log_report *rep,
+	     struct strbuf *err);
+/* The same from memory; name is used in messages. */
+int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
+		    struct log_header *h, struct log_report *rep, struct strbuf *err);
+
+#endif

@@ -1,0 +1,199 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "logview.h"
+#include "replay.h"
+#include "textview.h"
+#include "timeline.h"
+#include "view.h"
+
+#define STATUS_DAMAGED 4
+
+struct recording {
+	struct store *st;
+	struct log_header h;
+	struct log_report rep;
+	int health; /* log_read's answer */
+};
+
+static void escaped(struct strbuf *sb, const char *s)
+{
+	strbuf_escape(sb, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* One line on stderr for a file that was not whole. */
+static void say_health(const char *path, const struct recording *rc)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (rc->rep.truncated)
+		strbuf_printf(&sb, "truncated at byte %llu: %llu events recovered",
+			      (unsigned long long)rc->rep.truncated_at,
+			      (unsigned long long)rc->rep.events);
+	if (rc->rep.bad_chunks)
+		strbuf_printf(&sb, "%s%llu damaged chunk(s) skipped, the first at byte %llu",
+			      sb.len ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
+			      (unsigned long long)rc->rep.first_bad_offset);
+	if (sb.len == 0)
+		strbuf_puts(&sb, "damaged");
+	fputs("mpiloom: ", stderr);
+	struct strbuf name = STRBUF_INIT;
+	escaped(&name, path);
+	fprintf(stderr, "%s: %s\n", strbuf_str(&name), strbuf_str(&sb));
+	strbuf_free(&name);
+	strbuf_free(&sb);
+}
+
+/* 0 and a loaded recording, or the exit status to return. */
+static int load(const char *path, struct recording *rc)
+{
+	struct strbuf err = STRBUF_INIT;
+	memset(rc, 0, sizeof *rc);
+	rc->health = log_read(path, &rc->st, &rc->h, &rc->rep, &err);
+	if (rc->health == 2) {
+		fprintf(stderr, "mpiloom: %s\n", strbuf_str(&err));
+		strbuf_free(&err);
+		return 2;
+	}
+	strbuf_free(&err);
+	return 0;
+}
+
+static void unload(struct recording *rc)
+{
+	store_free(rc->st);
+	log_header_free(&rc->h);
+	log_report_free(&rc->rep);
+}
+
+static int finish(const char *path, struct recording *rc, int status)
+{
+	if (rc->health != 0) {
+		say_health(path, rc);
+		if (status == 0)
+			status = STATUS_DAMAGED;
+	}
+	unload(rc);
+	return status;
+}
+
+static void result_line(struct strbuf *sb, const struct recording *rc)
+{
+	if (rc->rep.has_result) {
+		textview_result_line(sb, rc->h.scenario ? rc->h.scenario : "", rc->rep.result.size,
+				     rc->rep.result.ok_ranks, rc->st, rc->rep.result.text);
+		return;
+	}
+	strbuf_puts(sb, "# result: ");
+	escaped(sb, rc->h.scenario);
+	strbuf_printf(sb, " ranks=%u check=unknown (the recording has no result)", rc->h.nranks);
+}
+
+int logview_dump(const char *path)
+{
+	struct recording rc;
+	int status = load(path, &rc);
+	if (status != 0)
+		return status;
+	struct strbuf line = STRBUF_INIT;
+	result_line(&line, &rc);
+	if (textview_print(stdout, rc.st) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
+	    fflush(stdout) != 0)
+		status = 3;
+	strbuf_free(&line);
+	return finish(path, &rc, status);
+}
+
+static void info_health(struct strbuf *sb, const struct recording *rc)
+{
+	if (rc->health == 0) {
+		strbuf_printf(sb, "complete (%llu chunks, end record present)",
+			      (unsigned long long)rc->rep.chunks);
+		return;
+	}
+	if (rc->rep.truncated)
+		strbuf_printf(sb, "TRUNCATED at byte %llu of %llu (%llu events recovered)",
+			      (unsigned long long)rc->rep.truncated_at,
+			      (unsigned long long)rc->rep.file_bytes,
+			      (unsigned long long)rc->rep.events);
+	if (rc->rep.bad_chunks)
+		strbuf_printf(sb, "%sDAMAGED: %llu chunk(s) skipped, the first at byte %llu",
+			      rc->rep.truncated ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
+			      (unsigned long long)rc->rep.first_bad_offset);
+}
+
+int logview_info(const char *path)
+{
+	struct recording rc;
+	int status = load(path, &rc);
+	if (status != 0)
+		return status;
+	struct store_stats s;
+	int64_t first, last;
+	char when[64] = "?", dur[32], rtt[32];
+	time_t created = (time_t)rc.h.created;
+	struct tm tm;
+	if (gmtime_r(&created, &tm) != NULL)
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	store_stats(rc.st, &s);
+	view_extent(rc.st, &first, &last);
+	timeline_format_time(dur, sizeof dur, last - first);
+	timeline_format_time(rtt, sizeof rtt, rc.h.clock_max_rtt_ns);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_puts(&sb, "file: ");
+	escaped(&sb, path);
+	strbuf_printf(&sb, " (%llu bytes, format %u)\nscenario: ",
+		      (unsigned long long)rc.rep.file_bytes, rc.h.version);
+	escaped(&sb, rc.h.scenario);
+	if (rc.h.args != NULL && rc.h.args[0] != '\0') {
+		strbuf_putc(&sb, ' ');
+		escaped(&sb, rc.h.args);
+	}
+	strbuf_printf(&sb, "\nranks: %u\ncreated: %s on ", rc.h.nranks, when);
+	escaped(&sb, rc.h.host);
+	if (rc.h.clock_max_rtt_ns == 0)
+		strbuf_puts(&sb, "\nclock: one host, offsets exact\n");
+	else
+		strbuf_printf(&sb, "\nclock: several hosts, offsets from ping-pong (worst round trip %s)\n", rtt);
+	strbuf_printf(&sb, "events: %llu (lost %llu), messages: %llu matched, %llu unmatched\n",
+		      (unsigned long long)s.events, (unsigned long long)s.lost,
+		      (unsigned long long)s.matched,
+		      (unsigned long long)(s.unmatched_sends + s.unmatched_recvs));
+	strbuf_printf(&sb, "duration: %s (first call to last)\nresult: ", dur);
+	if (rc.rep.has_result) {
+		strbuf_printf(&sb, "check %s, %u/%u ranks ok: ",
+			      rc.rep.result.ok_ranks == rc.rep.result.size ? "passed" : "failed",
+			      rc.rep.result.ok_ranks, rc.rep.result.size);
+		escaped(&sb, rc.rep.result.text);
+	} else {
+		strbuf_puts(&sb, "none recorded");
+	}
+	strbuf_puts(&sb, "\nhealth: ");
+	info_health(&sb, &rc);
+	if (printf("%s\n", strbuf_str(&sb)) < 0 || fflush(stdout) != 0)
+		status = 3;
+	strbuf_free(&sb);
+	return finish(path, &rc, status);
+}
+
+int logview_replay(const char *path)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "mpiloom: replay needs a terminal; 'mpiloom dump FILE' prints the "
+				"recording as text\n");
+		return 2;
+	}
+	struct recording rc;
+	int status = load(path, &rc);
+	if (status != 0)
+		return status;
+	const char *result = rc.rep.has_result ? rc.rep.result.text : NULL;
+	int passed = rc.rep.has_result && rc.rep.result.ok_ranks == rc.rep.result.size;
+	status = replay_screen(rc.st, rc.h.scenario ? rc.h.scenario : "?", passed, result);
+	return finish(path, &rc, status);
+}
