@@ -157,3 +157,36 @@ screen | grep -q '^r0 ' && fail "r0 still on screen after scrolling down"
 T send-keys -t ui q
 finished
 echo "ok scrolling"
+
+# 8. replay: stepping forward then back shows the same screen as before;
+#    End shows the whole run; q leaves the terminal as it was
+MPILOOM_BIN=$top_builddir/src/mpiloom
+env ${MPILOOM_TEST_PRELOAD:+LD_PRELOAD="$MPILOOM_TEST_PRELOAD"} timeout 60 \
+	"$MPILOOM_BIN" -n 4 --text --record "$tmp/run.loom" tree-sum >/dev/null ||
+	fail "recording for replay"
+start 100 30 "$MPILOOM replay $tmp/run.loom"
+wait_for 'REPLAY \| paused x1 at start'
+screen | grep -q '▲' && fail "a message before anything happened"
+for k in 1 2 3 4 5 6 7 8 9 10; do T send-keys -t ui n; done
+wait_for '\| 10 events \|'
+screen >"$tmp/ten"
+T send-keys -t ui n
+wait_for '\| 11 events \|'
+T send-keys -t ui b
+wait_for '\| 10 events \|'
+screen >"$tmp/back"
+cmp -s "$tmp/ten" "$tmp/back" || fail "stepping back does not give the same screen"
+T send-keys -t ui End
+wait_for 'at end'
+wait_for 'sum at r0: 10'
+row0=$(screen | grep -n '^r0 ' | cut -d: -f1)
+screen | sed -n "$((row0 + 1))p" | grep -q '▲' || fail "no message into r0 at the end"
+T send-keys -t ui Home
+wait_for 'at start'
+T send-keys -t ui ']' ']' ']' ']' ']' ']' ' '
+wait_for 'PLAYING x64'
+wait_for 'paused x64 at end' 30
+T send-keys -t ui q
+finished
+grep -q 'EXIT=0' "$tmp/exit" || fail "replay exit status $(cat "$tmp/exit")"
+echo "ok replay"

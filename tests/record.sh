@@ -1,0 +1,89 @@
+#!/bin/sh
+# Record and replay without a screen: a recording dumps to exactly the
+# lines the live --text run printed, info tells what it holds, and a
+# damaged or truncated file is read as far as it can be, with a distinct
+# exit status and a one-line reason.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+log=$tmp/run.loom
+
+# every scenario: record with --text, then dump: the same lines
+for s in object buffer probe status bcast gather scatter tree-sum linear-sum reduce; do
+	rm -f "$log"
+	run_mpi 3 --record "$log" "$s"
+	assert_eq "$rc" 0 "$s: recorded run"
+	cp "$out" "$tmp/live"
+	with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "$s: dump exited $?"
+	cmp -s "$tmp/live" "$out" || fail "$s: dump differs from the live --text output"
+	echo "ok record $s"
+done
+
+# info: what the file holds
+with_preload "$MPILOOM" info "$log" >"$out" 2>"$err" || fail "info exited $?"
+assert_match '^scenario: reduce$' "info: scenario"
+assert_match '^ranks: 3$' "info: ranks"
+assert_match '^events: [0-9]+ \(lost 0\), messages: 0 matched, 0 unmatched$' "info: events"
+assert_match '^result: check passed, 3/3 ranks ok: sum = 6' "info: result"
+assert_match '^health: complete' "info: health"
+echo "ok info"
+
+# a run with --count and --root keeps its options
+rm -f "$log"
+run_mpi 5 --record "$log" --count 4 --root 2 tree-sum
+assert_eq "$rc" 0 "tree-sum --count 4 --root 2"
+with_preload "$MPILOOM" info "$log" >"$out" 2>"$err"
+assert_match '^scenario: tree-sum --count 4 --root 2$' "info: options kept"
+echo "ok options kept"
+
+# truncated: dump recovers whole chunks, exit 4, says where it was cut
+size=$(wc -c <"$log")
+head -c $((size - 10)) "$log" >"$tmp/cut.loom"
+rc=0
+with_preload "$MPILOOM" dump "$tmp/cut.loom" >"$out" 2>"$err" || rc=$?
+assert_eq "$rc" 4 "truncated dump"
+grep -q 'truncated at byte [0-9]*: [0-9]* events recovered' "$err" || fail "truncation message"
+[ "$(wc -l <"$err")" -eq 1 ] || fail "more than one line on stderr"
+with_preload "$MPILOOM" info "$tmp/cut.loom" >"$out" 2>"$err" || true
+assert_match '^health: TRUNCATED at byte' "info: truncated"
+echo "ok truncated"
+
+# a flipped byte inside the events: reported, the rest still read
+cp "$log" "$tmp/flip.loom"
+off=$((size / 2))
+printf '\377' | dd of="$tmp/flip.loom" bs=1 seek="$off" conv=notrunc 2>/dev/null
+rc=0
+with_preload "$MPILOOM" dump "$tmp/flip.loom" >"$out" 2>"$err" || rc=$?
+assert_eq "$rc" 4 "damaged dump"
+grep -Eq 'damaged|truncated' "$err" || fail "damage message"
+echo "ok damaged"
+
+# not a log, an empty file, a missing file: exit 2, one line
+printf 'hello\n' >"$tmp/text"
+: >"$tmp/empty"
+for f in "$tmp/text" "$tmp/empty" "$tmp/missing"; do
+	rc=0
+	with_preload "$MPILOOM" dump "$f" >"$out" 2>"$err" || rc=$?
+	assert_eq "$rc" 2 "dump $f"
+	[ "$(wc -l <"$err")" -eq 1 ] || fail "dump $f: not one line on stderr"
+	[ -s "$out" ] && fail "dump $f printed something"
+done
+echo "ok not a log"
+
+# a file that cannot be written: refused before any rank starts
+rc=0
+with_preload timeout 20 "$MPILOOM" -n 2 --text --record /nonexistent/dir/x.loom gather >"$out" 2>"$err" || rc=$?
+assert_eq "$rc" 2 "unwritable record path"
+grep -q 'cannot record to /nonexistent/dir/x.loom: No such file or directory' "$err" ||
+	fail "unwritable path message"
+[ -s "$out" ] && fail "the run started anyway"
+# the same under mpiexec typed by hand: every rank stops
+run_mpi 3 --record /nonexistent/dir/x.loom gather
+assert_eq "$rc" 2 "unwritable path under mpiexec"
+[ "$(grep -c 'cannot record' "$err")" -eq 1 ] || fail "not exactly one message"
+echo "ok unwritable"
+
+# replay needs a terminal
+rc=0
+with_preload "$MPILOOM" replay "$log" >"$out" 2>"$err" </dev/null || rc=$?
+assert_eq "$rc" 2 "replay without a terminal"
+echo "ok replay refuses a pipe"
