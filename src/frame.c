@@ -78,6 +78,33 @@ static int tree_height(const struct store *st, const struct view *v, const char 
 	return treepanel_lines(st, scenario, v->horizon, lines, TREE_LINES - 1);
 }
 
+/* compare's table, above the detail pane: as many of its lines as fit
+ * while leaving the timeline a few. */
+static int draw_table(struct canvas *cv, const char *table, int bottom)
+{
+	int n = 0;
+	for (const char *p = table; *p; p++)
+		n += *p == '\n';
+	if (n > bottom - 8)
+		n = bottom - 8;
+	if (n <= 0)
+		return bottom;
+	int y = bottom - n - 1;
+	canvas_fill(cv, y, 0, cv->cols, CELL_CHAR('-'), C_DIM, A_NONE_);
+	canvas_text(cv, y, 2, " compare ", C_DEFAULT, A_BOLD_);
+	const char *p = table;
+	char line[512];
+	for (int i = 0; i < n && *p; i++) {
+		size_t len = strcspn(p, "\n");
+		size_t k = len < sizeof line - 1 ? len : sizeof line - 1;
+		memcpy(line, p, k);
+		line[k] = '\0';
+		canvas_text(cv, y + 1 + i, 1, line, C_DEFAULT, A_NONE_);
+		p += len + (p[len] == '\n');
+	}
+	return y;
+}
+
 static void draw_help(struct canvas *cv)
 {
 	int n = (int)(sizeof help_text / sizeof help_text[0]), w = 58;
@@ -122,7 +149,9 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 	int bottom = cv->rows - (fi->state != RUN_LIVE && fi->result != NULL ? 1 : 0);
 	if (v->show_detail)
 		bottom -= draw_detail(cv, st, v, bottom - DETAIL_LINES - 1);
-	if (v->show_tree) {
+	if (fi->table != NULL && fi->state != RUN_LIVE)
+		bottom = draw_table(cv, fi->table, bottom);
+	else if (v->show_tree) {
 		struct strbuf lines[TREE_LINES];
 		for (int i = 0; i < TREE_LINES; i++)
 			lines[i] = (struct strbuf)STRBUF_INIT;

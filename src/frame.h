@@ -20,6 +20,7 @@ struct frame_info {
 	int passed;		/* when finished */
 	const char *result;	/* the result line's text, when finished */
 	const char *extra;	/* more for the status bar (replay's position), or NULL */
+	const char *table;	/* lines to show when finished (compare), or NULL */
 };
 
 void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,

@@ -131,8 +131,9 @@ struct live *live_start(const char *scenario, int show_tree)
 	return lv;
 }
 
-void live_finish(struct live *lv, int passed, const char *result)
+void live_finish(struct live *lv, int passed, const char *result, const char *table)
 {
+	session_set_table(&lv->s, table);
 	session_finish(&lv->s, passed, result);
 	pthread_join(lv->thread, NULL);
 }

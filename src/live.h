@@ -13,7 +13,7 @@ struct live;
 struct live *live_start(const char *scenario, int show_tree);
 /* The run is over and the store complete: show the result, then wait for
  * the user to quit. Returns when they did. */
-void live_finish(struct live *lv, int passed, const char *result);
+void live_finish(struct live *lv, int passed, const char *result, const char *table);
 void live_free(struct live *lv);
 
 #endif

@@ -37,6 +37,11 @@ static int check_args(const struct scenario *s, const struct options *o)
 				s->name);
 		return 2;
 	}
+	if (o->reps_set && !s->uses_reps) {
+		if (first_process())
+			fprintf(stderr, "mpiloom: %s takes no --reps (only compare does)\n", s->name);
+		return 2;
+	}
 	if (!o->count_set)
 		return 0;
 	if (!s->uses_count) {

@@ -8,7 +8,7 @@
 #include "options.h"
 #include "scenario.h"
 
-enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION, OPT_RECORD };
+enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION, OPT_RECORD, OPT_REPS };
 
 static const struct option long_options[] = {
 	{"count", required_argument, NULL, OPT_COUNT},
@@ -16,6 +16,7 @@ static const struct option long_options[] = {
 	{"delay", required_argument, NULL, OPT_DELAY},
 	{"text", no_argument, NULL, OPT_TEXT},
 	{"record", required_argument, NULL, OPT_RECORD},
+	{"reps", required_argument, NULL, OPT_REPS},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -33,6 +34,7 @@ void options_usage(FILE *out)
 		"  --count N     elements per message or per rank (scenario's default)\n"
 		"  --root R      root rank of collectives and sums (default 0)\n"
 		"  --delay MS    pause MS milliseconds before each traced MPI call\n"
+		"  --reps N      timed repetitions of each way (compare; default 10)\n"
 		"  --text        print one line per event instead of the timeline\n"
 		"  --record FILE write every event to FILE (see mpiloom(5))\n"
 		"\n"
@@ -96,6 +98,11 @@ static int parse_option(int c, struct options *o, struct strbuf *err)
 		if (parse_long(optarg, 0, NPROCS_LIMIT - 1, &o->root) != 0)
 			return bad_number(err, "--root", optarg, 0, NPROCS_LIMIT - 1);
 		return 0;
+	case OPT_REPS:
+		o->reps_set = 1;
+		if (parse_long(optarg, 1, REPS_LIMIT, &o->reps) != 0)
+			return bad_number(err, "--reps", optarg, 1, REPS_LIMIT);
+		return 0;
 	case OPT_DELAY:
 		if (parse_long(optarg, 0, DELAY_LIMIT, &o->delay_ms) != 0)
 			return bad_number(err, "--delay", optarg, 0, DELAY_LIMIT);
@@ -145,6 +152,7 @@ int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
 	memset(o, 0, sizeof *o);
 	o->command = CMD_RUN;
 	o->nprocs = 4;
+	o->reps = 10;
 	opterr = 0;
 	optind = 1;
 	int c, rc;
@@ -157,7 +165,7 @@ int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
 			const char *bad = argv[optind - 1];
 			strbuf_puts(err, "mpiloom: unknown or incomplete option '");
 			strbuf_escape(err, bad, strlen(bad));
-			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --record, "
+			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --record, --reps, "
 					 "--help, --version)");
 			return 2;
 		}

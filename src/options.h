@@ -25,6 +25,8 @@ struct options {
 	long root;
 	int root_set;
 	long delay_ms;
+	long reps;
+	int reps_set;
 	int text;
 	long nprocs;
 	int nprocs_set;
@@ -33,6 +35,7 @@ struct options {
 };
 
 #define COUNT_LIMIT 10000000L
+#define REPS_LIMIT 1000L
 #define DELAY_LIMIT 60000L
 #define NPROCS_LIMIT 4096L
 

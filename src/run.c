@@ -15,6 +15,7 @@ struct outcome {
 	int ok_ranks;
 	int size;
 	char *report; /* the reporting rank's result text */
+	char *table;  /* and its longer report (compare's table), or "" */
 };
 
 /* The reporting rank: the root for collectives and sums, the receiver
@@ -26,33 +27,50 @@ static int reporter(const struct scenario *s, const struct scenario_args *a)
 	return a->size > 1 ? 1 : 0;
 }
 
+static int send_text(const struct strbuf *sb, MPI_Comm own)
+{
+	int len = (int)sb->len, rc = PMPI_Send(&len, 1, MPI_INT, 0, 0, own);
+	if (rc == MPI_SUCCESS)
+		rc = PMPI_Send(sb->s ? sb->s : "", len, MPI_CHAR, 0, 0, own);
+	return rc;
+}
+
+static int recv_text(int from, MPI_Comm own, char **out)
+{
+	int len, rc = PMPI_Recv(&len, 1, MPI_INT, from, 0, own, MPI_STATUS_IGNORE);
+	if (rc != MPI_SUCCESS)
+		return rc;
+	if (len < 0 || len > 1 << 24)
+		len = 0;
+	*out = xcalloc((size_t)len + 1, 1);
+	return PMPI_Recv(*out, len, MPI_CHAR, from, 0, own, MPI_STATUS_IGNORE);
+}
+
 /* Results travel over mpiloom's own communicator with PMPI calls, so the
  * program's trace stays exactly the scenario's calls. */
 static int collect_outcome(MPI_Comm own, const struct scenario_args *a, int who,
 			   const struct scenario_result *res, struct outcome *out)
 {
-	int rc, ok = res->ok, len = (int)res->text.len;
+	int rc, ok = res->ok;
 	memset(out, 0, sizeof *out);
 	out->size = a->size;
 	if ((rc = PMPI_Reduce(&ok, &out->ok_ranks, 1, MPI_INT, MPI_SUM, 0, own)) != MPI_SUCCESS)
 		return rc;
 	if (who == 0) {
 		out->report = xstrdup(res->text.s ? res->text.s : "");
+		out->table = xstrdup(res->report.s ? res->report.s : "");
 		return MPI_SUCCESS;
 	}
 	if (a->rank == who) {
-		if ((rc = PMPI_Send(&len, 1, MPI_INT, 0, 0, own)) == MPI_SUCCESS)
-			rc = PMPI_Send(res->text.s ? res->text.s : "", len, MPI_CHAR, 0, 0, own);
+		if ((rc = send_text(&res->text, own)) == MPI_SUCCESS)
+			rc = send_text(&res->report, own);
 		return rc;
 	}
 	if (a->rank != 0)
 		return MPI_SUCCESS;
-	if ((rc = PMPI_Recv(&len, 1, MPI_INT, who, 0, own, MPI_STATUS_IGNORE)) != MPI_SUCCESS)
-		return rc;
-	if (len < 0 || len > 1 << 20)
-		len = 0;
-	out->report = xcalloc((size_t)len + 1, 1);
-	return PMPI_Recv(out->report, len, MPI_CHAR, who, 0, own, MPI_STATUS_IGNORE);
+	if ((rc = recv_text(who, own, &out->report)) == MPI_SUCCESS)
+		rc = recv_text(who, own, &out->table);
+	return rc;
 }
 
 /* Every rank evaluates the same conditions, so every rank stops without
@@ -75,6 +93,26 @@ static int check_ranks(const struct scenario *s, const struct scenario_args *a)
 	return 0;
 }
 
+/* compare's table: lines starting with "# " so that a reader of the
+ * event lines can tell them apart. */
+static int print_table(const char *table)
+{
+	if (table == NULL || *table == '\0')
+		return 0;
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *p = table; *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		strbuf_puts(&sb, "# ");
+		strbuf_escape(&sb, p, len);
+		strbuf_putc(&sb, '\n');
+		p += len + (nl != NULL);
+	}
+	int rc = fputs(strbuf_str(&sb), stdout) < 0 ? -1 : 0;
+	strbuf_free(&sb);
+	return rc;
+}
+
 /* Rank 0, once the store is complete: the text view or the live screen's
  * last state, then the exit status of the whole run. */
 static int report(const struct scenario *s, const struct outcome *out, struct live *lv)
@@ -92,10 +130,11 @@ static int report(const struct scenario *s, const struct outcome *out, struct li
 	/* After the screen closes, the result line stays in the terminal's
 	 * scrollback: what the run found outlives the picture. */
 	if (lv != NULL)
-		live_finish(lv, passed, out->report);
+		live_finish(lv, passed, out->report, out->table);
 	else if (textview_print(stdout, st) != 0)
 		status = 3;
-	if (printf("%s\n", strbuf_str(&line)) < 0 || fflush(stdout) != 0)
+	if (print_table(out->table) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
+	    fflush(stdout) != 0)
 		status = 3;
 	strbuf_free(&line);
 	if (stats.lost > 0 || stats.ranks_final < (uint32_t)out->size) {
@@ -111,7 +150,7 @@ static int report(const struct scenario *s, const struct outcome *out, struct li
 static int run_on_rank(const struct scenario *s, MPI_Comm own,
 		       struct scenario_args *a, struct outcome *out)
 {
-	struct scenario_result res = {0, STRBUF_INIT};
+	struct scenario_result res = {0, STRBUF_INIT, STRBUF_INIT};
 	int status = 0;
 	int rc = s->run(a, &res);
 	if (rc != MPI_SUCCESS) {
@@ -131,6 +170,7 @@ static int run_on_rank(const struct scenario *s, MPI_Comm own,
 	if (status == 0 && !res.ok)
 		status = 1;
 	strbuf_free(&res.text);
+	strbuf_free(&res.report);
 	return status;
 }
 
@@ -153,8 +193,10 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 {
 	struct trace_options topts = {.tag_is_level = s->tag_is_level, .delay_ms = o->delay_ms};
 	struct scenario_args a = {.count = o->count_set ? o->count : s->default_count,
-				  .root = (int)o->root};
-	struct outcome out = {0, 0, NULL};
+				  .root = (int)o->root,
+				  .reps = o->reps,
+				  .recording = trace_set_enabled};
+	struct outcome out = {0, 0, NULL, NULL};
 	MPI_Comm own;
 
 	trace_configure(&topts);
@@ -194,6 +236,7 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 	}
 	live_free(lv);
 	free(out.report);
+	free(out.table);
 	trace_shutdown();
 	return status;
 }

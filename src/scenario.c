@@ -3,17 +3,18 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "scenarios/sums.h"
 
 #define LISTED 8
 
 extern const struct scenario scenario_object, scenario_buffer, scenario_probe,
 	scenario_status, scenario_bcast, scenario_gather, scenario_scatter,
-	scenario_tree_sum, scenario_linear_sum, scenario_reduce;
+	scenario_tree_sum, scenario_linear_sum, scenario_reduce, scenario_compare;
 
 static const struct scenario *const all[] = {
 	&scenario_object, &scenario_buffer,	&scenario_probe,      &scenario_status,
 	&scenario_bcast,  &scenario_gather,	&scenario_scatter,    &scenario_tree_sum,
-	&scenario_linear_sum, &scenario_reduce,
+	&scenario_linear_sum, &scenario_reduce, &scenario_compare,
 };
 
 const struct scenario *const *scenario_all(size_t *n)
@@ -46,13 +47,25 @@ void result_ints(struct strbuf *sb, const int *v, long n)
 	strbuf_puts(sb, n > LISTED ? ", ...]" : "]");
 }
 
+void sum_values(double *v, long n, int rank)
+{
+	for (long j = 0; j < n; j++)
+		v[j] = (double)(rank + 1) * (double)(j + 1);
+}
+
+int sum_is_right(const double *sum, long n, int size)
+{
+	double total = (double)size * (size + 1) / 2;
+	for (long j = 0; j < n; j++)
+		if (sum[j] != total * (double)(j + 1))
+			return 0;
+	return 1;
+}
+
 void result_sum(struct scenario_result *res, const double *sum, long n, int size)
 {
 	double total = (double)size * (size + 1) / 2;
-	res->ok = 1;
-	for (long j = 0; j < n; j++)
-		if (sum[j] != total * (double)(j + 1))
-			res->ok = 0;
+	res->ok = sum_is_right(sum, n, size);
 	if (n == 1) {
 		strbuf_printf(&res->text, "sum = %g, expected p(p+1)/2 = %g", sum[0], total);
 		return;

@@ -11,13 +11,18 @@
 struct scenario_args {
 	long count; /* --count, or the scenario's default */
 	int root;   /* --root */
+	long reps;  /* --reps: timed repetitions (compare) */
 	int rank;
 	int size;
+	/* The driver's switch for recording calls: timing runs without it,
+	 * so the measurement is of MPI, not of mpiloom. */
+	void (*recording)(int on);
 };
 
 struct scenario_result {
 	int ok;		     /* this rank's check passed */
 	struct strbuf text;  /* what this rank found, one line ("sum = 10") */
+	struct strbuf report; /* more lines, for a table (compare); may be empty */
 };
 
 struct scenario {
@@ -31,6 +36,7 @@ struct scenario {
 	int uses_root;
 	int tag_is_level;    /* tags are tree levels */
 	int shows_tree;      /* a sum: the tree panel applies */
+	int uses_reps;	     /* takes --reps */
 	/* Returns MPI_SUCCESS or the first failing call's error code. */
 	int (*run)(const struct scenario_args *args, struct scenario_result *res);
 };

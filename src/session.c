@@ -216,7 +216,7 @@ int session_start(struct session *s, struct store *st, const char *scenario,
 	s->in_fd = STDIN_FILENO;
 	s->poll_size_fd = -1;
 	s->frame_ms = FRAME_MS;
-	s->info = (struct frame_info){s->scenario, state, 0, NULL, NULL};
+	s->info = (struct frame_info){s->scenario, state, 0, NULL, NULL, NULL};
 	pthread_mutex_init(&s->info_lock, NULL);
 	keyreader_init(&s->keys);
 	view_init(&s->view);
@@ -240,6 +240,15 @@ void session_finish(struct session *s, int passed, const char *result)
 	atomic_store(&s->finished, 1);
 }
 
+void session_set_table(struct session *s, const char *table)
+{
+	pthread_mutex_lock(&s->info_lock);
+	free(s->table);
+	s->table = table && *table ? xstrdup(table) : NULL;
+	s->info.table = s->table;
+	pthread_mutex_unlock(&s->info_lock);
+}
+
 void session_stop(struct session *s)
 {
 	ui_stop(&s->ui);
@@ -254,5 +263,6 @@ void session_stop(struct session *s)
 	pthread_mutex_destroy(&s->info_lock);
 	free(s->scenario);
 	free(s->result);
-	s->scenario = s->result = NULL;
+	free(s->table);
+	s->scenario = s->result = s->table = NULL;
 }

@@ -43,6 +43,7 @@ struct session {
 	pthread_mutex_t info_lock; /* info and result: set by another thread */
 	char *scenario;
 	char *result;
+	char *table;
 	struct store *store;
 	const struct session_ops *ops;
 	int in_fd;
@@ -59,6 +60,8 @@ int session_start(struct session *s, struct store *st, const char *scenario,
 enum session_end session_loop(struct session *s);
 /* The run is over (from any thread): the status bar says how it ended. */
 void session_finish(struct session *s, int passed, const char *result);
+/* A longer report to show when the run is over (compare's table). */
+void session_set_table(struct session *s, const char *table);
 void session_stop(struct session *s);
 
 #endif

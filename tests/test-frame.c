@@ -90,7 +90,7 @@ static void test_timeline(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"tree-sum", RUN_FINISHED, 1, "sum = 10", NULL};
+	struct frame_info info = {"tree-sum", RUN_FINISHED, 1, "sum = 10", NULL, NULL};
 	char row[256];
 	canvas_init(&cv, 40, 100);
 	view_init(&v);
@@ -125,7 +125,7 @@ static void test_detail_and_selection(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL};
+	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL, NULL};
 	char row[256];
 	canvas_init(&cv, 30, 100);
 	view_init(&v);
@@ -155,7 +155,7 @@ static void test_too_small(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL};
+	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL, NULL};
 	char row[256];
 	canvas_init(&cv, 20, 70);
 	view_init(&v);
@@ -173,7 +173,7 @@ static void test_many_ranks(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"gather", RUN_LIVE, 0, NULL, NULL};
+	struct frame_info info = {"gather", RUN_LIVE, 0, NULL, NULL, NULL};
 	char row[256];
 	memset(seqs, 0, sizeof seqs);
 	canvas_init(&cv, 24, 80);

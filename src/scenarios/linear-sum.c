@@ -15,13 +15,15 @@
 #include <stdlib.h>
 
 #include "scenario.h"
+#include "sums.h"
 
-/* The root's check: element j of the sum is p(p+1)/2 * (j+1). */
 /* The root adds every other rank's value to its own, in rank order. */
-static int receive_all(const struct scenario_args *a, double *sum, double *partial, long n)
+int sum_linear(double *sum, double *partial, long n, int root, int rank, int size)
 {
-	for (int source = 0; source < a->size; source++) {
-		if (source == a->root)
+	if (rank != root)
+		return MPI_Send(sum, (int)n, MPI_DOUBLE, root, 0, MPI_COMM_WORLD);
+	for (int source = 0; source < size; source++) {
+		if (source == root)
 			continue;
 		MPI_CHECK(MPI_Recv(partial, (int)n, MPI_DOUBLE, source, 0, MPI_COMM_WORLD,
 				   MPI_STATUS_IGNORE));
@@ -45,18 +47,12 @@ static int linear_sum(const struct scenario_args *a, struct scenario_result *res
 		free(partial);
 		return MPI_ERR_NO_MEM;
 	}
-	for (long j = 0; j < n; j++)
-		sum[j] = (double)(rank + 1) * (double)(j + 1);
-
-	int rc;
-	if (rank == root) {
-		rc = receive_all(a, sum, partial, n);
-		if (rc == MPI_SUCCESS)
-			result_sum(res, sum, n, a->size);
-	} else {
-		rc = MPI_Send(sum, (int)n, MPI_DOUBLE, root, 0, MPI_COMM_WORLD);
+	sum_values(sum, n, rank);
+	int rc = sum_linear(sum, partial, n, root, rank, a->size);
+	if (rc == MPI_SUCCESS && rank == root)
+		result_sum(res, sum, n, a->size);
+	else
 		res->ok = rc == MPI_SUCCESS;
-	}
 	free(sum);
 	free(partial);
 	return rc;

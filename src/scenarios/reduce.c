@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "scenario.h"
+#include "sums.h"
 
 static int reduce(const struct scenario_args *a, struct scenario_result *res)
 {
@@ -25,8 +26,7 @@ static int reduce(const struct scenario_args *a, struct scenario_result *res)
 		free(sum);
 		return MPI_ERR_NO_MEM;
 	}
-	for (long j = 0; j < n; j++)
-		value[j] = (double)(rank + 1) * (double)(j + 1);
+	sum_values(value, n, rank);
 
 	int rc = MPI_Reduce(value, sum, (int)n, MPI_DOUBLE, MPI_SUM, root, MPI_COMM_WORLD);
 	if (rc == MPI_SUCCESS && rank == root)

@@ -11,12 +11,31 @@
 #include <stdlib.h>
 
 #include "scenario.h"
+#include "sums.h"
+
+int sum_tree(double *sum, double *partial, long n, int root, int rank, int size)
+{
+	int me = (rank - root + size) % size; /* distance from the root */
+	for (int level = 0, step = 1; step < size; level++, step *= 2) {
+		if (me % (2 * step) == 0) {
+			if (me + step < size) {
+				int from = (me + step + root) % size;
+				MPI_CHECK(MPI_Recv(partial, (int)n, MPI_DOUBLE, from, level,
+						   MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+				for (long j = 0; j < n; j++)
+					sum[j] += partial[j];
+			}
+		} else {
+			int to = (me - step + root) % size;
+			return MPI_Send(sum, (int)n, MPI_DOUBLE, to, level, MPI_COMM_WORLD);
+		}
+	}
+	return MPI_SUCCESS;
+}
 
 static int tree_sum(const struct scenario_args *a, struct scenario_result *res)
 {
-	int rank = a->rank, size = a->size, root = a->root;
 	long n = a->count;
-	int me = (rank - root + size) % size; /* distance from the root */
 	double *sum = malloc((size_t)n * sizeof *sum);
 	double *partial = malloc((size_t)n * sizeof *partial);
 	if (sum == NULL || partial == NULL) {
@@ -24,29 +43,11 @@ static int tree_sum(const struct scenario_args *a, struct scenario_result *res)
 		free(partial);
 		return MPI_ERR_NO_MEM;
 	}
-	for (long j = 0; j < n; j++)
-		sum[j] = (double)(rank + 1) * (double)(j + 1);
-
-	int rc = MPI_SUCCESS;
-	for (int level = 0, step = 1; step < size && rc == MPI_SUCCESS; level++, step *= 2) {
-		if (me % (2 * step) == 0) {
-			if (me + step < size) {
-				int from = (me + step + root) % size;
-				rc = MPI_Recv(partial, (int)n, MPI_DOUBLE, from, level,
-					      MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-				for (long j = 0; j < n; j++)
-					sum[j] += partial[j];
-			}
-		} else {
-			int to = (me - step + root) % size;
-			rc = MPI_Send(sum, (int)n, MPI_DOUBLE, to, level, MPI_COMM_WORLD);
-			break;
-		}
-	}
-
-	res->ok = 1;
-	if (rc == MPI_SUCCESS && rank == root)
-		result_sum(res, sum, n, size);
+	sum_values(sum, n, a->rank);
+	int rc = sum_tree(sum, partial, n, a->root, a->rank, a->size);
+	res->ok = rc == MPI_SUCCESS;
+	if (rc == MPI_SUCCESS && a->rank == a->root)
+		result_sum(res, sum, n, a->size);
 	free(sum);
 	free(partial);
 	return rc;

@@ -1,0 +1,136 @@
+/* Recording and replay cost: a synthetic run of 10,000,000 events (8 ranks
+ * exchanging messages, no previews) written to a log in the temporary
+ * directory, then read back into a store. Prints "name: value unit" lines
+ * and deletes the log. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define RANKS 8
+#define EVENTS 10000000L
+
+static double now_s(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+		perror("logload: clock_gettime");
+		exit(1);
+	}
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long max_rss_kib(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) != 0) {
+		perror("logload: getrusage");
+		exit(1);
+	}
+	return ru.ru_maxrss;
+}
+
+/* Ranks pair up (0-1, 2-3, ...) and ping-pong, 1 us apart: each exchange
+ * is a send on one side and its receive on the other, as in bench/render. */
+static int write_log(struct log_writer *w)
+{
+	uint32_t seq[RANKS] = {0};
+	for (long k = 0; k < EVENTS / 2; k++) {
+		uint32_t a = (uint32_t)(k % (RANKS / 2)) * 2, b = a + 1;
+		uint32_t from = (k / (RANKS / 2)) % 2 ? b : a, to = from == a ? b : a;
+		int64_t t = k * 1000;
+		struct event s = {.t_begin = t, .dur = 300, .rank = from, .seq = seq[from]++,
+				  .peer = (int32_t)to, .tag = 1, .count = 1, .type_size = 8,
+				  .st_source = EV_UNSET, .st_tag = EV_UNSET, .kind = EV_SEND,
+				  .dtype = DT_DOUBLE};
+		struct event r = s;
+		r.t_begin = t + 500;
+		r.rank = to;
+		r.seq = seq[to]++;
+		r.peer = (int32_t)from;
+		r.st_source = (int32_t)from;
+		r.st_tag = 1;
+		r.st_count = r.st_elements = 1;
+		r.kind = EV_RECV;
+		if (log_writer_add(w, &s, NULL) != 0 || log_writer_add(w, &r, NULL) != 0)
+			return -1;
+	}
+	for (uint32_t r = 0; r < RANKS; r++)
+		if (log_writer_rank_done(w, r, seq[r]) != 0)
+			return -1;
+	return 0;
+}
+
+static char *temp_path(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_printf(&sb, "%s/logload-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(sb.s);
+	if (fd < 0 || close(fd) != 0) {
+		fprintf(stderr, "logload: %s: %s\n", sb.s, strerror(errno));
+		exit(1);
+	}
+	return sb.s;
+}
+
+int main(void)
+{
+	char *path = temp_path();
+	struct strbuf err = STRBUF_INIT;
+	struct log_header h = {LOG_FORMAT_VERSION, RANKS, 0, 0, "synthetic", "", "localhost"};
+	struct log_result res = {RANKS, RANKS, "synthetic"};
+	double t0 = now_s();
+	struct log_writer *w = log_writer_open(path, &h, &err);
+	if (w == NULL || write_log(w) != 0 || log_writer_result(w, &res) != 0 ||
+	    log_writer_close(w, &err) != 0) {
+		fprintf(stderr, "logload: %s\n", strbuf_str(&err));
+		unlink(path);
+		return 1;
+	}
+	double write_s = now_s() - t0;
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		perror("logload: stat");
+		return 1;
+	}
+	struct store *st;
+	struct log_header got;
+	struct log_report rep;
+	long rss0 = max_rss_kib();
+	t0 = now_s();
+	int rc = log_read(path, &st, &got, &rep, &err);
+	double load_s = now_s() - t0;
+	long rss1 = max_rss_kib();
+	if (unlink(path) != 0)
+		perror("logload: unlink");
+	if (rc != 0 || rep.events != EVENTS) {
+		fprintf(stderr, "logload: read returned %d, %llu events: %s\n", rc,
+			(unsigned long long)rep.events, strbuf_str(&err));
+		return 1;
+	}
+	struct store_stats stats;
+	store_stats(st, &stats);
+	printf("log_events: %ld events\n", EVENTS);
+	printf("log_write_events_per_s: %.0f events/s\n", EVENTS / write_s);
+	printf("load_events_per_s: %.0f events/s\n", EVENTS / load_s);
+	printf("load_matched_pairs: %llu pairs\n", (unsigned long long)stats.matched);
+	printf("bytes_per_event: %.2f bytes\n", (double)sb.st_size / EVENTS);
+	printf("peak_rss_bytes_per_event: %.1f bytes\n", (double)(rss1 - rss0) * 1024 / EVENTS);
+	store_free(st);
+	log_header_free(&got);
+	log_report_free(&rep);
+	strbuf_free(&err);
+	free(path);
+	return 0;
+}
