@@ -47,6 +47,32 @@ int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
 	return rc;
 }
 
+/* Gather and scatter: the root's side is the whole array (size x count),
+ * every other rank's side is its own part. */
+struct sides {
+	const void *whole;
+	int whole_count;
+	MPI_Datatype whole_type;
+	const void *part;
+	int part_count;
+	MPI_Datatype part_type;
+};
+
+static void finish_rooted(struct call *c, MPI_Comm comm, int root, const struct sides *s)
+{
+	set_root(c, comm, root);
+	if (c->rec.ev.flags & EVF_ROOT) {
+		int size = 0;
+		PMPI_Comm_size(comm, &size);
+		tracer_set_buffer(&c->rec.ev, s->whole_count, s->whole_type);
+		tracer_set_preview(&c->rec, s->whole, (int64_t)s->whole_count * size, s->whole_type);
+	} else {
+		tracer_set_buffer(&c->rec.ev, s->part_count, s->part_type);
+		tracer_set_preview(&c->rec, s->part, s->part_count, s->part_type);
+	}
+	tracer_commit(c);
+}
+
 int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 	       int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
@@ -58,17 +84,8 @@ int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *
 	int rc = PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
 			     comm);
 	tracer_after(&c);
-	set_root(&c, comm, root);
-	if (c.rec.ev.flags & EVF_ROOT) {
-		int size = 0;
-		PMPI_Comm_size(comm, &size);
-		tracer_set_buffer(&c.rec.ev, recvcount, recvtype);
-		tracer_set_preview(&c.rec, recvbuf, (int64_t)recvcount * size, recvtype);
-	} else {
-		tracer_set_buffer(&c.rec.ev, sendcount, sendtype);
-		tracer_set_preview(&c.rec, sendbuf, sendcount, sendtype);
-	}
-	tracer_commit(&c);
+	struct sides s = {recvbuf, recvcount, recvtype, sendbuf, sendcount, sendtype};
+	finish_rooted(&c, comm, root, &s);
 	return rc;
 }
 
@@ -83,17 +100,8 @@ int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 	int rc = PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
 			      comm);
 	tracer_after(&c);
-	set_root(&c, comm, root);
-	if (c.rec.ev.flags & EVF_ROOT) {
-		int size = 0;
-		PMPI_Comm_size(comm, &size);
-		tracer_set_buffer(&c.rec.ev, sendcount, sendtype);
-		tracer_set_preview(&c.rec, sendbuf, (int64_t)sendcount * size, sendtype);
-	} else {
-		tracer_set_buffer(&c.rec.ev, recvcount, recvtype);
-		tracer_set_preview(&c.rec, recvbuf, recvcount, recvtype);
-	}
-	tracer_commit(&c);
+	struct sides s = {sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype};
+	finish_rooted(&c, comm, root, &s);
 	return rc;
 }
 

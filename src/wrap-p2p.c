@@ -74,6 +74,22 @@ int MPI_Recv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Com
 
 /* The status is read in bytes until the program asks for a count in its
  * own datatype (MPI_Get_count/MPI_Get_elements), which refines the event. */
+static void finish_probe(struct call *c, int rc, int found, int source, int tag, MPI_Comm comm,
+			 const MPI_Status *st, MPI_Status *user_status)
+{
+	c->rec.ev.peer = tracer_world_rank(comm, source);
+	c->rec.ev.tag = wildcard_tag(tag);
+	c->rec.ev.comm = tracer_comm_id(comm);
+	tracer_set_buffer(&c->rec.ev, 0, MPI_BYTE);
+	c->rec.ev.count = EV_UNSET;
+	if (rc != MPI_SUCCESS || !found) {
+		tracer_commit(c);
+		return;
+	}
+	tracer_set_status(&c->rec.ev, st, MPI_BYTE, comm);
+	tracer_open_probe(c, user_status == MPI_STATUS_IGNORE ? NULL : user_status);
+}
+
 int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 {
 	if (!tracer_on())
@@ -84,17 +100,7 @@ int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 	tracer_before(&c, EV_PROBE);
 	int rc = PMPI_Probe(source, tag, comm, st);
 	tracer_after(&c);
-	c.rec.ev.peer = tracer_world_rank(comm, source);
-	c.rec.ev.tag = wildcard_tag(tag);
-	c.rec.ev.comm = tracer_comm_id(comm);
-	tracer_set_buffer(&c.rec.ev, 0, MPI_BYTE);
-	c.rec.ev.count = EV_UNSET;
-	if (rc != MPI_SUCCESS) {
-		tracer_commit(&c);
-		return rc;
-	}
-	tracer_set_status(&c.rec.ev, st, MPI_BYTE, comm);
-	tracer_open_probe(&c, status == MPI_STATUS_IGNORE ? NULL : status);
+	finish_probe(&c, rc, 1, source, tag, comm, st, status);
 	return rc;
 }
 
@@ -108,16 +114,6 @@ int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status
 	tracer_before(&c, EV_IPROBE);
 	int rc = PMPI_Iprobe(source, tag, comm, flag, st);
 	tracer_after(&c);
-	c.rec.ev.peer = tracer_world_rank(comm, source);
-	c.rec.ev.tag = wildcard_tag(tag);
-	c.rec.ev.comm = tracer_comm_id(comm);
-	tracer_set_buffer(&c.rec.ev, 0, MPI_BYTE);
-	c.rec.ev.count = EV_UNSET;
-	if (rc != MPI_SUCCESS || !*flag) {
-		tracer_commit(&c);
-		return rc;
-	}
-	tracer_set_status(&c.rec.ev, st, MPI_BYTE, comm);
-	tracer_open_probe(&c, status == MPI_STATUS_IGNORE ? NULL : status);
+	finish_probe(&c, rc, *flag, source, tag, comm, st, status);
 	return rc;
 }
