@@ -105,16 +105,33 @@ static int draw_table(struct canvas *cv, const char *table, int bottom)
 	return y;
 }
 
-static void draw_help(struct canvas *cv)
+static const char *const replay_help[] = {
+	"replay keys",
+	"",
+	"space        play / pause",
+	"n or .       step one call forward",
+	"b or ,       step one call back",
+	"[ / ]        slower / faster (x0.25 to x64)",
+	"Home / End   the start / the end",
+	"g            go to a time (us), Enter",
+	"",
+	"and the keys of a live run:",
+};
+
+static void draw_help(struct canvas *cv, int replay)
 {
 	int n = (int)(sizeof help_text / sizeof help_text[0]), w = 58;
-	int y0 = (cv->rows - n - 2) / 2, x0 = (cv->cols - w) / 2;
+	int extra = replay ? (int)(sizeof replay_help / sizeof replay_help[0]) : 0;
+	int y0 = (cv->rows - n - extra - 2) / 2, x0 = (cv->cols - w) / 2;
 	if (y0 < 1)
 		y0 = 1;
-	for (int i = 0; i < n + 2 && y0 + i < cv->rows; i++) {
+	for (int i = 0; i < n + extra + 2 && y0 + i < cv->rows; i++) {
 		canvas_fill(cv, y0 + i, x0, x0 + w, CELL_CHAR(' '), C_DEFAULT, A_REV_);
-		if (i > 0 && i <= n)
-			canvas_text(cv, y0 + i, x0 + 2, help_text[i - 1], C_DEFAULT, A_REV_);
+		const char *text = i == 0 || i > n + extra ? NULL
+				   : i <= extra	    ? replay_help[i - 1]
+						    : help_text[i - 1 - extra];
+		if (text != NULL)
+			canvas_text(cv, y0 + i, x0 + 2, text, C_DEFAULT, A_REV_);
 	}
 }
 
@@ -166,5 +183,5 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 	timeline_draw(cv, st, v, 1, bottom - 1, lay);
 	draw_result(cv, fi, cv->rows - 1);
 	if (v->show_help)
-		draw_help(cv);
+		draw_help(cv, fi->state == RUN_REPLAY);
 }

@@ -40,7 +40,8 @@ static void say_health(const char *path, const struct recording *rc)
 			      sb.len ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
 			      (unsigned long long)rc->rep.first_bad_offset);
 	if (sb.len == 0)
-		strbuf_puts(&sb, "damaged");
+		strbuf_printf(&sb, "damaged: %llu event records could not be read",
+			      (unsigned long long)rc->rep.bad_events);
 	fputs("mpiloom: ", stderr);
 	struct strbuf name = STRBUF_INIT;
 	escaped(&name, path);
@@ -82,11 +83,32 @@ static int finish(const char *path, struct recording *rc, int status)
 	return status;
 }
 
+/* A recorded result's text is the result line's text, preceded by the
+ * scenario's longer report (compare's table) if it had one. */
+static const char *summary_of(const char *text)
+{
+	const char *nl = text ? strrchr(text, '\n') : NULL;
+	return nl ? nl + 1 : text;
+}
+
+static void table_lines(struct strbuf *sb, const char *text)
+{
+	const char *end = text ? strrchr(text, '\n') : NULL;
+	for (const char *p = text; end != NULL && p < end;) {
+		size_t len = strcspn(p, "\n");
+		strbuf_puts(sb, "# ");
+		strbuf_escape(sb, p, len);
+		strbuf_putc(sb, '\n');
+		p += len + 1;
+	}
+}
+
 static void result_line(struct strbuf *sb, const struct recording *rc)
 {
 	if (rc->rep.has_result) {
+		table_lines(sb, rc->rep.result.text);
 		textview_result_line(sb, rc->h.scenario ? rc->h.scenario : "", rc->rep.result.size,
-				     rc->rep.result.ok_ranks, rc->st, rc->rep.result.text);
+				     rc->rep.result.ok_ranks, rc->st, summary_of(rc->rep.result.text));
 		return;
 	}
 	strbuf_puts(sb, "# result: ");
@@ -125,6 +147,9 @@ static void info_health(struct strbuf *sb, const struct recording *rc)
 		strbuf_printf(sb, "%sDAMAGED: %llu chunk(s) skipped, the first at byte %llu",
 			      rc->rep.truncated ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
 			      (unsigned long long)rc->rep.first_bad_offset);
+	if (!rc->rep.truncated && !rc->rep.bad_chunks)
+		strbuf_printf(sb, "DAMAGED: %llu event records could not be read",
+			      (unsigned long long)rc->rep.bad_events);
 }
 
 int logview_info(const char *path)
@@ -169,7 +194,7 @@ int logview_info(const char *path)
 		strbuf_printf(&sb, "check %s, %u/%u ranks ok: ",
 			      rc.rep.result.ok_ranks == rc.rep.result.size ? "passed" : "failed",
 			      rc.rep.result.ok_ranks, rc.rep.result.size);
-		escaped(&sb, rc.rep.result.text);
+		escaped(&sb, summary_of(rc.rep.result.text));
 	} else {
 		strbuf_puts(&sb, "none recorded");
 	}
@@ -192,8 +217,14 @@ int logview_replay(const char *path)
 	int status = load(path, &rc);
 	if (status != 0)
 		return status;
-	const char *result = rc.rep.has_result ? rc.rep.result.text : NULL;
+	const char *result = rc.rep.has_result ? summary_of(rc.rep.result.text) : NULL;
 	int passed = rc.rep.has_result && rc.rep.result.ok_ranks == rc.rep.result.size;
-	status = replay_screen(rc.st, rc.h.scenario ? rc.h.scenario : "?", passed, result);
+	char *table = NULL;
+	if (result != NULL && result != rc.rep.result.text) {
+		size_t len = (size_t)(result - rc.rep.result.text);
+		table = strndup(rc.rep.result.text, len);
+	}
+	status = replay_screen(rc.st, rc.h.scenario ? rc.h.scenario : "?", passed, result, table);
+	free(table);
 	return finish(path, &rc, status);
 }

@@ -63,6 +63,8 @@ static char *options_text(const struct options *o)
 		strbuf_printf(&sb, "--root %ld ", o->root);
 	if (o->delay_ms)
 		strbuf_printf(&sb, "--delay %ld ", o->delay_ms);
+	if (o->reps_set)
+		strbuf_printf(&sb, "--reps %ld ", o->reps);
 	if (sb.len > 0)
 		sb.s[--sb.len] = '\0';
 	char *s = xstrdup(strbuf_str(&sb));

@@ -125,7 +125,8 @@ static void playback_tick(void *ctx, struct session *s)
 	s->info.extra = pb->status;
 }
 
-int replay_screen(struct store *st, const char *scenario, int passed, const char *result)
+int replay_screen(struct store *st, const char *scenario, int passed, const char *result,
+		  const char *table)
 {
 	struct termios saved;
 	struct playback pb = {0, 2, 0, 0, 0, STRBUF_INIT, ""};
@@ -147,6 +148,7 @@ int replay_screen(struct store *st, const char *scenario, int passed, const char
 	s.poll_size_fd = STDOUT_FILENO;
 	if (result != NULL)
 		session_finish(&s, passed, result);
+	session_set_table(&s, table);
 	atomic_store(&s.finished, 1);
 	s.info.state = RUN_REPLAY;
 	s.view.horizon = INT64_MIN;

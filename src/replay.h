@@ -6,8 +6,9 @@
 #include "store.h"
 
 /* Takes the terminal (stdin and stdout must be one) until the user quits.
- * result is NULL when the recording has none. Returns 0, 2 if the screen
+ * result is NULL when the recording has none; table is compare's, or NULL. Returns 0, 2 if the screen
  * cannot start, or 128+signal. */
-int replay_screen(struct store *st, const char *scenario, int passed, const char *result);
+int replay_screen(struct store *st, const char *scenario, int passed, const char *result,
+		  const char *table);
 
 #endif

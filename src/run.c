@@ -174,6 +174,22 @@ static int run_on_rank(const struct scenario *s, MPI_Comm own,
 	return status;
 }
 
+/* The log's result text: the report's lines (compare's table), then the
+ * result line's text on the last line, as mpiloom(5) says. */
+static int finish_recording(struct record *rec, const struct outcome *out)
+{
+	struct strbuf text = STRBUF_INIT;
+	if (out->table != NULL && *out->table != '\0') {
+		strbuf_puts(&text, out->table);
+		if (text.s[text.len - 1] != '\n')
+			strbuf_putc(&text, '\n');
+	}
+	strbuf_puts(&text, out->report ? out->report : "");
+	int rc = record_finish(rec, (uint32_t)out->ok_ranks, (uint32_t)out->size, strbuf_str(&text));
+	strbuf_free(&text);
+	return rc;
+}
+
 /* Rank 0 opens the log; every rank learns whether it could, so that a
  * path that cannot be written stops the run before it starts. */
 static int start_recording(const struct options *o, const struct scenario *s,
@@ -226,8 +242,7 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 		status = run_on_rank(s, own, &a, &out);
 	PMPI_Comm_free(&own);
 	MPI_Finalize();
-	if (rec != NULL && record_finish(rec, (uint32_t)out.ok_ranks, (uint32_t)out.size,
-					 out.report) != 0 && status == 0)
+	if (rec != NULL && finish_recording(rec, &out) != 0 && status == 0)
 		status = 3;
 	if (a.rank == 0 && status != 2) {
 		int overall = report(s, &out, lv);
