@@ -23,6 +23,9 @@ check_compare() {
 		done
 		echo "$line" | grep -q " r$p=" && fail "$w: a rank too many"
 	done
+	# the bar chart: one line per rank, four bars each, the longest full
+	[ "$(grep -Ec '^# r[0-9]+ +#' "$out")" -eq "$p" ] || fail "chart: not one line per rank"
+	assert_match '^# r[0-9]+ .*##########' "chart: no full bar"
 	assert_match "\| (linear|tree|reduce|allreduce) is fastest at $p ranks and [0-9]+ double\(s\): [0-9.]+ us \(" "verdict"
 	if [ "$p" -gt 1 ]; then
 		assert_match "\| .*(receives in a row|rounds|bytes a message|takes [0-9.]+x)" "reason with numbers"

@@ -18,16 +18,14 @@
 
 /* ---- files ---- */
 
-static char *temp_dir;
-
-static char *path_in_temp(const char *name)
+static char *path_in(const char *dir, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
-	strbuf_printf(&sb, "%s/%s", temp_dir, name);
+	strbuf_printf(&sb, "%s/%s", dir, name);
 	return sb.s;
 }
 
-static void make_temp_dir(void)
+static char *make_temp_dir(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct strbuf sb = STRBUF_INIT;
@@ -36,7 +34,7 @@ static void make_temp_dir(void)
 		perror("test-log: mkdtemp");
 		exit(99);
 	}
-	temp_dir = sb.s;
+	return sb.s;
 }
 
 static uint8_t *slurp(const char *path, size_t *size)
@@ -293,6 +291,15 @@ static uint64_t events_before(const struct layout *lay, size_t cut)
 	return n;
 }
 
+/* Where the last chunk that lies wholly before cut ends. */
+static size_t whole_before(const struct layout *lay, size_t cut)
+{
+	size_t end = lay->header;
+	for (size_t i = 0; i < lay->n && lay->chunk[i].end <= cut; i++)
+		end = lay->chunk[i].end;
+	return end;
+}
+
 static const struct span *chunk_at(const struct layout *lay, size_t off)
 {
 	for (size_t i = 0; i < lay->n; i++)
@@ -303,15 +310,18 @@ static const struct span *chunk_at(const struct layout *lay, size_t off)
 
 /* ---- comparisons ---- */
 
-/* Every event in got is the reference's event at the same place, with
- * the same preview; aux only when the whole run was read (partners
- * differ when part of it is missing). */
+/* Every event in got is the reference's event of the same rank and
+ * sequence number (the reference holds all, so its index is the sequence
+ * number), with the same preview; aux only when the whole run was read
+ * (partners differ when part of it is missing). */
 static int events_match(const struct store *got, const struct store *ref, int with_aux)
 {
 	for (uint32_t r = 0; r < store_nranks(got); r++) {
 		for (uint32_t i = 0; i < store_rank_count(got, r); i++) {
 			struct event_ref at = {r, i};
-			const struct event *a = store_event(got, at), *b = store_event(ref, at);
+			const struct event *a = store_event(got, at);
+			struct event_ref ref_at = {r, a->seq};
+			const struct event *b = store_event(ref, ref_at);
 			if (b == NULL)
 				return 0;
 			struct event x = *a, y = *b;
@@ -319,7 +329,7 @@ static int events_match(const struct store *got, const struct store *ref, int wi
 				x.aux = y.aux = 0;
 			if (memcmp(&x, &y, sizeof x) != 0)
 				return 0;
-			const uint8_t *pa = store_preview(got, at), *pb = store_preview(ref, at);
+			const uint8_t *pa = store_preview(got, at), *pb = store_preview(ref, ref_at);
 			if ((pa == NULL) != (pb == NULL) || (pa && memcmp(pa, pb, a->preview_len)))
 				return 0;
 		}
@@ -359,7 +369,7 @@ static int read_mem(const uint8_t *p, size_t n, struct store **st, struct log_re
 
 /* ---- the tests ---- */
 
-static int bitwise_crc(const uint8_t *p, size_t n)
+static uint32_t bitwise_crc(const uint8_t *p, size_t n)
 {
 	uint32_t crc = 0xffffffffu;
 	for (size_t i = 0; i < n; i++) {
@@ -367,7 +377,7 @@ static int bitwise_crc(const uint8_t *p, size_t n)
 		for (int b = 0; b < 8; b++)
 			crc = crc >> 1 ^ (crc & 1 ? 0xedb88320u : 0);
 	}
-	return (int)~crc;
+	return ~crc;
 }
 
 /* Random data at every alignment and length exercises all 16 tables. */
@@ -383,7 +393,7 @@ static void test_crc32(void)
 	}
 	for (size_t off = 0; off < 16; off++)
 		for (size_t n = 0; n + off <= sizeof buf; n += 1 + n / 3)
-			CHECK((int)crc32(buf + off, n) == bitwise_crc(buf + off, n));
+			CHECK(crc32(buf + off, n) == bitwise_crc(buf + off, n));
 	uint32_t part = crc32_update(CRC32_INIT, buf, 1000);
 	CHECK((crc32_update(part, buf + 1000, 3000) ^ CRC32_INIT) == crc32(buf, 4000));
 }
@@ -430,7 +440,7 @@ static void test_truncation(const uint8_t *p, size_t size, const struct layout *
 		} else {
 			CHECK(rc == 1 && rep.truncated && st != NULL);
 			CHECK(rep.events == events_before(lay, cut));
-			CHECK(rep.bad_chunks == 0 && rep.truncated_at <= cut);
+			CHECK(rep.bad_chunks == 0 && rep.truncated_at == whole_before(lay, cut));
 			CHECK(st == NULL || events_match(st, ref, 0));
 		}
 		store_free(st);
@@ -460,8 +470,10 @@ static void test_single_bytes(const uint8_t *orig, size_t size, const struct lay
 				CHECK(rc == 2);
 			} else {
 				uint64_t lost = c && c->type == 1 ? c->count : 0;
-				CHECK(rc == 1 && rep.bad_chunks == 1);
-				CHECK(c != NULL && rep.first_bad_offset == c->start);
+				/* a longer length in the last chunk reads as a cut */
+				int cut = c == &lay->chunk[lay->n - 1] && rep.truncated;
+				CHECK(rc == 1 && (rep.bad_chunks == 1 || cut));
+				CHECK(c != NULL && (cut || rep.first_bad_offset == c->start));
 				CHECK(rep.events == events - lost);
 				CHECK(st == NULL || events_match(st, ref, 0));
 			}
@@ -524,7 +536,7 @@ static int read_fails_with(const uint8_t *p, size_t n, const char *message)
 	return ok;
 }
 
-static void test_not_a_log(void)
+static void test_not_a_log(const char *dir)
 {
 	uint8_t noise[1000];
 	uint32_t x = 7;
@@ -535,7 +547,7 @@ static void test_not_a_log(void)
 	CHECK(read_fails_with((const uint8_t *)"", 0, "t.loom: not an mpiloom log"));
 	CHECK(read_fails_with((const uint8_t *)text, sizeof text - 1, "not an mpiloom log"));
 	/* the same through a file, and a file that is not there */
-	char *path = path_in_temp("text.loom");
+	char *path = path_in(dir, "text.loom");
 	spill(path, text, sizeof text - 1);
 	struct strbuf err = STRBUF_INIT;
 	struct store *st;
@@ -546,10 +558,111 @@ static void test_not_a_log(void)
 	CHECK(log_read(path, &st, NULL, NULL, &err) == 2 && st == NULL);
 	CHECK(strstr(strbuf_str(&err), path) != NULL);
 	strbuf_reset(&err);
-	CHECK(log_read(temp_dir, &st, NULL, NULL, &err) == 2 && st == NULL);
-	CHECK(strstr(strbuf_str(&err), temp_dir) != NULL);
+	CHECK(log_read(dir, &st, NULL, NULL, &err) == 2 && st == NULL);
+	CHECK(strstr(strbuf_str(&err), dir) != NULL);
 	free(path);
 	strbuf_free(&err);
+}
+
+/* ---- chunks built by hand, with good CRCs and bad contents ---- */
+
+static void put_chunk(struct strbuf *out, uint32_t type, uint32_t count, const void *payload,
+		      uint32_t len)
+{
+	uint8_t head[20];
+	memcpy(head, "CHNK", 4);
+	put32(head + 4, type);
+	put32(head + 8, len);
+	put32(head + 12, count);
+	uint32_t crc = crc32_update(CRC32_INIT, head + 4, 12);
+	put32(head + 16, crc32_update(crc, payload, len) ^ CRC32_INIT);
+	strbuf_putn(out, (const char *)head, sizeof head);
+	strbuf_putn(out, payload, len);
+}
+
+static void put_range(struct strbuf *out, const uint8_t *p, size_t from, size_t to)
+{
+	strbuf_putn(out, (const char *)p + from, to - from);
+}
+
+static const struct span *first_of_type(const struct layout *lay, uint32_t type)
+{
+	for (size_t i = 0; i < lay->n; i++)
+		if (lay->chunk[i].type == type)
+			return &lay->chunk[i];
+	return NULL;
+}
+
+struct crafted {
+	int rc;
+	struct log_report rep;
+};
+
+/* The log with [from, to) replaced by a chunk of the given fields. */
+static struct crafted splice(const uint8_t *p, size_t size, size_t from, size_t to,
+			     uint32_t type, uint32_t count, const void *payload, uint32_t len)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct crafted c;
+	struct store *st;
+	put_range(&out, p, 0, from);
+	put_chunk(&out, type, count, payload, len);
+	put_range(&out, p, to, size);
+	c.rc = read_mem((const uint8_t *)out.s, out.len, &st, &c.rep, &err);
+	store_free(st);
+	strbuf_free(&out);
+	strbuf_free(&err);
+	return c;
+}
+
+static void test_crafted(const uint8_t *p, size_t size, const struct layout *lay,
+			 uint64_t events)
+{
+	const struct span *ev = first_of_type(lay, 1), *res = first_of_type(lay, 3);
+	const struct span *end = &lay->chunk[lay->n - 1];
+	uint32_t len = (uint32_t)(ev->end - ev->start - 20);
+	uint8_t *payload = xmalloc(len + 3);
+	memcpy(payload, p + ev->start + 20, len);
+	memset(payload + len, 0, 3);
+	/* a count that disagrees with the records, or bytes left over */
+	struct crafted c = splice(p, size, ev->start, ev->end, 1, ev->count + 1, payload, len);
+	CHECK(c.rc == 1 && c.rep.bad_chunks == 1 && c.rep.first_bad_offset == ev->start);
+	CHECK(c.rep.events == events - ev->count && c.rep.has_end);
+	log_report_free(&c.rep);
+	c = splice(p, size, ev->start, ev->end, 1, ev->count, payload, len + 3);
+	CHECK(c.rc == 1 && c.rep.bad_chunks == 1 && c.rep.events == events - ev->count);
+	log_report_free(&c.rep);
+	/* one record a reader refuses costs that record only */
+	payload[58] = EV_KIND_COUNT;
+	c = splice(p, size, ev->start, ev->end, 1, ev->count, payload, len);
+	CHECK(c.rc == 1 && c.rep.bad_chunks == 0 && c.rep.bad_events == 1);
+	CHECK(c.rep.events == events - 1);
+	log_report_free(&c.rep);
+	/* the same chunk twice: the store refuses the repeats */
+	memcpy(payload, p + ev->start + 20, len);
+	c = splice(p, size, ev->end, ev->end, 1, ev->count, payload, len);
+	CHECK(c.rc == 1 && c.rep.rejected_events == ev->count && c.rep.events == events);
+	log_report_free(&c.rep);
+	/* a chunk type from a later writer is skipped */
+	c = splice(p, size, end->start, end->start, 99, 7, "future", 6);
+	CHECK(c.rc == 0 && c.rep.events == events && c.rep.chunks == lay->n + 1);
+	log_report_free(&c.rep);
+	/* a result whose text length disagrees with the payload */
+	uint8_t r[20] = {0};
+	put32(r + 8, 9);
+	c = splice(p, size, res->start, res->end, 3, 1, r, sizeof r);
+	CHECK(c.rc == 1 && c.rep.bad_chunks == 1 && !c.rep.has_result);
+	log_report_free(&c.rep);
+	/* an end record that counts differently */
+	c = splice(p, size, end->start, end->end, 4, (uint32_t)events + 1, "", 0);
+	CHECK(c.rc == 1 && c.rep.has_end && !c.rep.truncated && c.rep.bad_chunks == 0);
+	log_report_free(&c.rep);
+	/* bytes after the end record */
+	c = splice(p, size, size, size, 4, 0, "", 0);
+	CHECK(c.rc == 1 && c.rep.bad_chunks == 1 && c.rep.first_bad_offset == size);
+	CHECK(c.rep.events == events);
+	log_report_free(&c.rep);
+	free(payload);
 }
 
 /* A header whose CRC checks out but whose contents this version refuses. */
@@ -575,10 +688,45 @@ static void test_header_fields(const uint8_t *orig, size_t size)
 	free(p);
 }
 
-/* Events written, flushed, never closed: as a crash leaves the file. */
-static void test_no_end(const struct store *ref, uint64_t events)
+/* A log built from mpiloom(5) alone: a header with a scenario name of n
+ * bytes and two empty strings, then an end record. */
+static int read_built(size_t n)
 {
-	char *path = path_in_temp("open.loom"), *copy = path_in_temp("crashed.loom");
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	uint8_t fixed[44] = "MPILOOM";
+	put32(fixed + 8, 1);
+	put32(fixed + 12, (uint32_t)(56 + n));
+	put32(fixed + 16, 1);
+	put32(fixed + 40, (uint32_t)n);
+	strbuf_putn(&out, (const char *)fixed, sizeof fixed);
+	for (size_t i = 0; i < n; i++)
+		strbuf_putc(&out, 'a');
+	strbuf_putn(&out, "\0\0\0\0\0\0\0\0", 8);
+	uint8_t crc[4];
+	put32(crc, crc32(out.s, out.len));
+	strbuf_putn(&out, (const char *)crc, 4);
+	put_chunk(&out, 4, 0, "", 0);
+	struct store *st;
+	struct log_report rep;
+	int rc = read_mem((const uint8_t *)out.s, out.len, &st, &rep, &err);
+	store_free(st);
+	log_report_free(&rep);
+	strbuf_free(&out);
+	strbuf_free(&err);
+	return rc;
+}
+
+static void test_built_header(void)
+{
+	CHECK(read_built(0) == 0);
+	CHECK(read_built(LOG_STRING_MAX) == 0);
+	CHECK(read_built(LOG_STRING_MAX + 1) == 2);
+}
+
+/* Events written, flushed, never closed: as a crash leaves the file. */
+static void test_no_end(const char *dir)
+{
+	char *path = path_in(dir, "open.loom"), *copy = path_in(dir, "crashed.loom");
 	struct strbuf err = STRBUF_INIT;
 	struct run r = {log_writer_open(path, &sample_header, &err), store_new(3), {0}, 0, 1000};
 	CHECK(r.w != NULL);
@@ -598,7 +746,6 @@ static void test_no_end(const struct store *ref, uint64_t events)
 	CHECK(rep.events == r.events && rep.truncated_at == size);
 	CHECK(st != NULL && events_match(st, r.ref, 1));
 	CHECK(log_writer_close(r.w, &err) == 0);
-	(void)ref, (void)events;
 	store_free(st);
 	store_free(r.ref);
 	log_report_free(&rep);
@@ -619,9 +766,9 @@ static char *all_bytes(size_t n)
 	return s;
 }
 
-static void test_hostile_strings(void)
+static void test_hostile_strings(const char *dir)
 {
-	char *path = path_in_temp("hostile.loom");
+	char *path = path_in(dir, "hostile.loom");
 	char *longest = all_bytes(LOG_STRING_MAX);
 	char scenario[] = "\"tree\"-sum'\x1b[2J\r\n\t\\";
 	char args[] = "--count \xff\xfe\xc3 --root \xed\xa0\x80";
@@ -656,12 +803,12 @@ static void test_hostile_strings(void)
 	strbuf_free(&err);
 }
 
-static void test_unwritable(void)
+static void test_unwritable(const char *dir)
 {
 	struct strbuf err = STRBUF_INIT;
-	CHECK(log_writer_open(temp_dir, &sample_header, &err) == NULL);
+	CHECK(log_writer_open(dir, &sample_header, &err) == NULL);
 	CHECK(strstr(strbuf_str(&err), "cannot record to ") != NULL);
-	CHECK(strstr(strbuf_str(&err), temp_dir) != NULL);
+	CHECK(strstr(strbuf_str(&err), dir) != NULL);
 	strbuf_reset(&err);
 	CHECK(log_writer_open("/nonexistent/x", &sample_header, &err) == NULL);
 	CHECK(strstr(strbuf_str(&err), "/nonexistent/x") != NULL);
@@ -673,9 +820,9 @@ static void test_unwritable(void)
 }
 
 /* A record the reader would refuse fails the recording, not the replay. */
-static void test_invalid_event(void)
+static void test_invalid_event(const char *dir)
 {
-	char *path = path_in_temp("invalid.loom");
+	char *path = path_in(dir, "invalid.loom");
 	struct strbuf err = STRBUF_INIT;
 	struct log_writer *w = log_writer_open(path, &sample_header, &err);
 	CHECK(w != NULL);
@@ -694,9 +841,9 @@ static void test_invalid_event(void)
 
 /* Enough events for several full chunks and a file larger than the
  * reader's 4 MiB window, so that chunks straddle its refills. */
-static void test_large(void)
+static void test_large(const char *dir)
 {
-	char *path = path_in_temp("large.loom");
+	char *path = path_in(dir, "large.loom");
 	struct strbuf err = STRBUF_INIT;
 	struct run r = {log_writer_open(path, &sample_header, &err), store_new(3), {0}, 0,
 			1 << 30};
@@ -748,9 +895,9 @@ static void test_large(void)
 
 int main(void)
 {
-	make_temp_dir();
+	char *dir = make_temp_dir();
 	test_crc32();
-	char *path = path_in_temp("run.loom");
+	char *path = path_in(dir, "run.loom");
 	uint64_t events;
 	struct store *ref = write_sample(path, &events);
 	size_t size;
@@ -762,20 +909,22 @@ int main(void)
 	test_truncation(bytes, size, &lay, ref);
 	test_single_bytes(bytes, size, &lay, events, ref);
 	test_random_damage(bytes, size, ref, events);
-	test_not_a_log();
+	test_not_a_log(dir);
 	test_header_fields(bytes, size);
-	test_no_end(ref, events);
-	test_hostile_strings();
-	test_unwritable();
-	test_invalid_event();
-	test_large();
+	test_built_header();
+	test_crafted(bytes, size, &lay, events);
+	test_no_end(dir);
+	test_hostile_strings(dir);
+	test_unwritable(dir);
+	test_invalid_event(dir);
+	test_large(dir);
 	free(lay.chunk);
 	free(bytes);
 	store_free(ref);
 	remove_file(path);
 	free(path);
-	if (rmdir(temp_dir) != 0)
-		perror(temp_dir);
-	free(temp_dir);
+	if (rmdir(dir) != 0)
+		perror(dir);
+	free(dir);
 	UNIT_END();
 }

@@ -147,6 +147,36 @@ static void write_row(struct strbuf *sb, const struct table *t, int w, double wo
 	strbuf_putc(sb, '\n');
 }
 
+#define BAR 10
+
+/* Every rank's median wall time for every way, as bars on one scale: who
+ * waits (the root of the linear sum), who is done early (the leaves). */
+static void write_chart(struct strbuf *sb, const struct table *t)
+{
+	double top = 0;
+	for (int i = 0; i < WAYS * t->size; i++)
+		top = fmax(top, t->rank_med[i]);
+	strbuf_puts(sb, "rank ");
+	for (int w = 0; w < WAYS; w++)
+		strbuf_printf(sb, " %-*s", BAR + 1, way_name[w]);
+	strbuf_printf(sb, "(bars: median wall time, %.2f us full)\n", top * 1e6);
+	for (int r = 0; r < t->size; r++) {
+		strbuf_printf(sb, "r%-4d", r);
+		for (int w = 0; w < WAYS; w++) {
+			double v = t->rank_med[w * t->size + r];
+			int len = top > 0 ? (int)lround(BAR * v / top) : 0;
+			if (len == 0 && v > 0)
+				len = 1; /* never invisible: a rank that took any time shows */
+			strbuf_putc(sb, ' ');
+			for (int i = 0; i < BAR + 1; i++)
+				strbuf_putc(sb, i < len ? '#' : ' ');
+		}
+		while (sb->len > 0 && sb->s[sb->len - 1] == ' ')
+			sb->s[--sb->len] = '\0';
+		strbuf_putc(sb, '\n');
+	}
+}
+
 static void write_table(struct strbuf *sb, const struct table *t)
 {
 	double worst = 0;
@@ -164,6 +194,7 @@ static void write_table(struct strbuf *sb, const struct table *t)
 			strbuf_printf(sb, " r%d=%.2f", r, t->rank_med[w * t->size + r] * 1e6);
 		strbuf_putc(sb, '\n');
 	}
+	write_chart(sb, t);
 }
 
 static int fastest(const struct table *t)

@@ -1,0 +1,162 @@
+/* The log reader on arbitrary bytes. Built with -fsanitize=fuzzer and
+ * -DMPILOOM_LIBFUZZER it is a libFuzzer target; built without, it replays
+ * the files (or the files of the directories) named on its command line,
+ * by default tests/fuzz-seeds under $top_srcdir, so that the sanitizer
+ * build re-checks the corpus and any crash input on every `make check`.
+ * A broken contract aborts, which both count as a failure. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "store.h"
+#include "strbuf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void require(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz-log: broken: %s\n", what);
+		abort();
+	}
+}
+
+/* Reads every event, preview and partner back, so that the sanitizers
+ * see any access the store's indexes would make from a view. */
+static void walk_store(const struct store *st, uint64_t events)
+{
+	uint64_t seen = 0;
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		size_t n = store_rank_count(st, r);
+		for (size_t i = 0; i < n; i++) {
+			struct event_ref ref = {r, (uint32_t)i}, partner;
+			const struct event *ev = store_event(st, ref);
+			const uint8_t *p = store_preview(st, ref);
+			require(ev != NULL && ev->rank == r, "store_event");
+			unsigned sum = 0; /* used, so the reads are not optimised away */
+			for (size_t k = 0; p != NULL && k < ev->preview_len; k++)
+				sum += p[k];
+			require(sum <= 255u * EVENT_PREVIEW_MAX, "preview");
+			if (store_partner(st, ref, &partner))
+				require(store_event(st, partner) != NULL, "partner");
+		}
+		seen += n;
+	}
+	require(seen == events, "events counted");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct store *st;
+	struct log_header h;
+	struct log_report rep;
+	struct strbuf err = STRBUF_INIT;
+	int rc = log_read_buffer(data, size, "fuzz.loom", &st, &h, &rep, &err);
+	require(rc >= 0 && rc <= 2 && (rc == 2) == (st == NULL), "return code");
+	if (rc == 2) {
+		require(err.len > 0 && strchr(err.s, '\n') == NULL, "one-line reason");
+	} else {
+		require(h.scenario && h.args && h.host, "header strings");
+		require(strlen(h.scenario) <= LOG_STRING_MAX && strlen(h.args) <= LOG_STRING_MAX &&
+				strlen(h.host) <= LOG_STRING_MAX,
+			"header string length");
+		require(rc == 1 || (!rep.truncated && rep.bad_chunks == 0 && rep.has_end),
+			"clean means clean");
+		require(rep.events <= size / EVENT_WIRE_SIZE, "events from nowhere");
+		require(!rep.has_result || rep.result.text != NULL, "result text");
+		walk_store(st, rep.events);
+	}
+	store_free(st);
+	log_header_free(&h);
+	log_report_free(&rep);
+	strbuf_free(&err);
+	return 0;
+}
+
+#ifndef MPILOOM_LIBFUZZER
+static int replay_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+	if (f == NULL) {
+		fprintf(stderr, "fuzz-log: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		strbuf_putn(&sb, buf, n);
+	int bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		fprintf(stderr, "fuzz-log: %s: read error\n", path);
+		strbuf_free(&sb);
+		return -1;
+	}
+	LLVMFuzzerTestOneInput((const uint8_t *)(sb.s ? sb.s : ""), sb.len);
+	strbuf_free(&sb);
+	return 0;
+}
+
+/* A directory stands for the regular files in it (a corpus). */
+static int replay(const char *path, int *files)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		fprintf(stderr, "fuzz-log: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		++*files;
+		return replay_file(path);
+	}
+	DIR *d = opendir(path);
+	if (d == NULL) {
+		fprintf(stderr, "fuzz-log: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		struct strbuf file = STRBUF_INIT;
+		strbuf_printf(&file, "%s/%s", path, de->d_name);
+		if (stat(file.s, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			++*files;
+			rc |= replay_file(file.s);
+		}
+		strbuf_free(&file);
+	}
+	if (closedir(d) != 0)
+		rc = -1;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = 0, files = 0;
+	if (argc > 1) {
+		for (int i = 1; i < argc; i++)
+			rc |= replay(argv[i], &files);
+	} else {
+		const char *top = getenv("top_srcdir");
+		struct strbuf dir = STRBUF_INIT;
+		strbuf_printf(&dir, "%s/tests/fuzz-seeds", top && *top ? top : ".");
+		rc |= replay(dir.s, &files);
+		strbuf_free(&dir);
+	}
+	if (files == 0) {
+		fprintf(stderr, "fuzz-log: no input files\n");
+		return 1;
+	}
+	printf("fuzz-log: %d input(s) read\n", files);
+	return rc ? 1 : 0;
+}
+#endif
