@@ -4,7 +4,7 @@
 # mpiexec: list, --version, --help.
 . "${top_srcdir:-/work/main}/tests/lib.sh"
 
-valid='object, buffer, probe, status, bcast, gather, scatter, tree-sum, linear-sum, reduce'
+valid='object, buffer, probe, status, bcast, gather, scatter, tree-sum, linear-sum, reduce, compare'
 
 # refused N ERE ARGS...: mpiloom --text ARGS on N ranks exits 2 with one
 # line on stderr matching ERE and nothing on stdout.
@@ -42,7 +42,7 @@ refused 3 "^mpiloom: no scenario given \\(valid: $valid\\)\$"
 unset PMI_RANK PMI_FD PMI_SIZE PMIX_RANK OMPI_COMM_WORLD_RANK
 run_plain list
 assert_eq "$rc" 0 "list: exit status"
-assert_eq "$(grep -c '' "$out")" 10 "list: lines"
+assert_eq "$(grep -c '' "$out")" 11 "list: lines"
 assert_eq "$(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$out")" "$valid" "list: names"
 echo "ok list"
 
