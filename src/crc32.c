@@ -9,6 +9,7 @@
  *	t[0][i] = i; 8 times: t[0][i] = t[0][i] >> 1 ^ (t[0][i] & 1 ? 0xedb88320 : 0)
  *	t[k][i] = t[k-1][i] >> 8 ^ t[0][t[k-1][i] & 0xff]
  * tests/test-log.c checks the result against a bit-at-a-time CRC. */
+/* clang-format off */
 static const uint32_t crc_table[16][256] = {
 	{
 		0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f,
@@ -731,6 +732,7 @@ static const uint32_t crc_table[16][256] = {
 		0x24b98d25, 0x8ad11cb4, 0xa319a846, 0x0d7139d7,
 	},
 };
+/* clang-format on */
 
 /* Little-endian load, whatever the host; compilers make it one load. */
 static inline uint32_t load32(const uint8_t *p)

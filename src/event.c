@@ -80,17 +80,6 @@ size_t event_dtype_size(enum event_dtype dtype)
 	return dtypes[dtype].size;
 }
 
-int event_is_send(const struct event *ev)
-{
-	return ev->kind == EV_SEND || ev->kind == EV_SSEND || ev->kind == EV_BSEND ||
-	       ev->kind == EV_RSEND;
-}
-
-int event_is_recv(const struct event *ev)
-{
-	return ev->kind == EV_RECV;
-}
-
 int event_is_collective(const struct event *ev)
 {
 	switch (ev->kind) {
@@ -109,18 +98,6 @@ int event_is_collective(const struct event *ev)
 /* Durations are 32 bits to keep the record at 64 bytes: nanoseconds up to
  * about 2 s, microseconds beyond (a blocked receive can last minutes). */
 #define DUR_NS_MAX 0x7fffffffu
-
-int64_t event_duration(const struct event *ev)
-{
-	if (ev->flags & EVF_DUR_US)
-		return (int64_t)ev->dur * 1000;
-	return ev->dur;
-}
-
-int64_t event_end(const struct event *ev)
-{
-	return ev->t_begin + event_duration(ev);
-}
 
 void event_set_duration(struct event *ev, int64_t ns)
 {

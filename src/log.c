@@ -17,11 +17,11 @@ static const uint8_t file_magic[8] = {'M', 'P', 'I', 'L', 'O', 'O', 'M', '\0'};
 static const uint8_t chunk_magic[4] = {'C', 'H', 'N', 'K'};
 
 #define HDR_VERSION 8
-#define HDR_LENGTH 12
-#define HDR_NRANKS 16
-#define HDR_FLAGS 20
+#define HDR_LENGTH  12
+#define HDR_NRANKS  16
+#define HDR_FLAGS   20
 #define HDR_CREATED 24
-#define HDR_RTT 32
+#define HDR_RTT	    32
 #define HDR_STRINGS 40
 /* The fixed fields, three string lengths and the CRC: a header with
  * empty strings. */
@@ -29,7 +29,7 @@ static const uint8_t chunk_magic[4] = {'C', 'H', 'N', 'K'};
 /* No version's header may be longer: a reader can check any header's CRC. */
 #define HDR_MAX 65536
 
-#define CHUNK_HEAD 20
+#define CHUNK_HEAD  20
 #define PAYLOAD_MAX (64u << 20)
 /* Offset of preview_len in an encoded event (see event_encode). */
 #define WIRE_PREVIEW_LEN 62
@@ -42,12 +42,12 @@ enum chunk_type {
 };
 
 #define RESULT_FIXED 12
-#define TOTAL_SIZE 8
-/* Room for the largest chunk a writer builds: a full events chunk. */
+#define TOTAL_SIZE   8
+/* Room for a full events chunk; a result chunk gets a buffer of its own. */
 #define WRITER_PAYLOAD (LOG_CHUNK_EVENTS * EVENT_RECORD_WIRE_SIZE)
-_Static_assert(WRITER_PAYLOAD >= RESULT_FIXED + LOG_TEXT_MAX &&
-		       WRITER_PAYLOAD >= LOG_CHUNK_EVENTS * TOTAL_SIZE,
-	       "the writer's buffer must hold any chunk it builds");
+_Static_assert(WRITER_PAYLOAD >= LOG_CHUNK_EVENTS * TOTAL_SIZE,
+	       "the writer's buffer must hold a rank totals chunk");
+_Static_assert(RESULT_FIXED + LOG_TEXT_MAX <= PAYLOAD_MAX, "a result chunk must be readable");
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -70,6 +70,15 @@ static uint32_t get32(const uint8_t *p)
 static uint64_t get64(const uint8_t *p)
 {
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static char *copy_string(const uint8_t *p, size_t n)
+{
+	char *s = xmalloc(n + 1);
+	if (n > 0)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
 }
 
 void log_header_free(struct log_header *h)
@@ -95,9 +104,9 @@ struct rank_total {
 
 struct log_writer {
 	int fd;
-	char *path; /* for messages */
-	uint8_t *buf; /* the chunk being built: CHUNK_HEAD bytes, then payload */
-	size_t len;   /* events payload bytes in buf */
+	char *path;	  /* for messages */
+	uint8_t *buf;	  /* the chunk being built: CHUNK_HEAD bytes, then payload */
+	size_t len;	  /* events payload bytes in buf */
 	uint32_t count;	  /* events in buf */
 	uint64_t written; /* events in chunks written */
 	struct rank_total *totals;
@@ -113,7 +122,8 @@ static int failed(const struct log_writer *w)
 	return w->error.len > 0;
 }
 
-static int fail(struct log_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct log_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Keeps the first failure only: later ones are usually its echoes. */
 static int fail(struct log_writer *w, const char *fmt, ...)
@@ -152,10 +162,11 @@ static uint32_t chunk_crc(const uint8_t *head, const uint8_t *payload, uint32_t 
 	return crc32_update(crc, payload, len) ^ CRC32_INIT;
 }
 
-/* Writes the chunk whose payload of len bytes is in w->buf already. */
-static int emit_chunk(struct log_writer *w, uint32_t type, size_t len, uint32_t count)
+/* Writes the chunk at head, whose payload of len bytes follows the
+ * CHUNK_HEAD bytes left for its header. */
+static int emit_chunk(struct log_writer *w, uint8_t *head, uint32_t type, size_t len,
+		      uint32_t count)
 {
-	uint8_t *head = w->buf;
 	memcpy(head, chunk_magic, sizeof chunk_magic);
 	put32(head + 4, type);
 	put32(head + 8, (uint32_t)len);
@@ -168,7 +179,7 @@ static int flush_events(struct log_writer *w)
 {
 	if (w->count == 0)
 		return 0;
-	int rc = emit_chunk(w, CHUNK_EVENTS, w->len, w->count);
+	int rc = emit_chunk(w, w->buf, CHUNK_EVENTS, w->len, w->count);
 	w->written += w->count;
 	w->len = 0;
 	w->count = 0;
@@ -184,7 +195,7 @@ static int flush_totals(struct log_writer *w)
 			put32(p + n * TOTAL_SIZE, w->totals[i].rank);
 			put32(p + n * TOTAL_SIZE + 4, w->totals[i].total);
 		}
-		if (emit_chunk(w, CHUNK_RANK_TOTALS, (size_t)n * TOTAL_SIZE, n) != 0)
+		if (emit_chunk(w, w->buf, CHUNK_RANK_TOTALS, (size_t)n * TOTAL_SIZE, n) != 0)
 			return -1;
 	}
 	w->ntotals = 0;
@@ -195,14 +206,17 @@ static int flush_result(struct log_writer *w)
 {
 	if (!w->result_pending)
 		return 0;
-	uint8_t *p = w->buf + CHUNK_HEAD;
 	size_t n = strlen(w->result.text);
+	uint8_t *chunk = xmalloc(CHUNK_HEAD + RESULT_FIXED + n);
+	uint8_t *p = chunk + CHUNK_HEAD;
 	put32(p, w->result.ok_ranks);
 	put32(p + 4, w->result.size);
 	put32(p + 8, (uint32_t)n);
 	memcpy(p + RESULT_FIXED, w->result.text, n);
 	w->result_pending = 0;
-	return emit_chunk(w, CHUNK_RESULT, RESULT_FIXED + n, 1);
+	int rc = emit_chunk(w, chunk, CHUNK_RESULT, RESULT_FIXED + n, 1);
+	free(chunk);
+	return rc;
 }
 
 int log_writer_flush(struct log_writer *w)
@@ -228,8 +242,10 @@ int log_writer_add(struct log_writer *w, const struct event *ev, const uint8_t *
 	/* A record the reader would refuse must not make the log look
 	 * damaged: refuse it here, where the bug is. */
 	if (event_decode(rec, &check) != 0)
-		return fail(w, "event %u of rank %u is invalid (kind %u, datatype %u, preview %u bytes)",
-			    e.seq, e.rank, e.kind, e.dtype, e.preview_len);
+		return fail(
+		    w,
+		    "event %u of rank %u is invalid (kind %u, datatype %u, preview %u bytes)",
+		    e.seq, e.rank, e.kind, e.dtype, e.preview_len);
 	if (e.preview_len > 0)
 		memcpy(rec + EVENT_WIRE_SIZE, preview, e.preview_len);
 	w->len += EVENT_WIRE_SIZE + e.preview_len;
@@ -243,11 +259,12 @@ int log_writer_result(struct log_writer *w, const struct log_result *r)
 	if (failed(w))
 		return -1;
 	const char *text = r->text ? r->text : "";
-	if (strlen(text) > LOG_TEXT_MAX)
-		return fail(w, "result text longer than %d bytes", LOG_TEXT_MAX);
+	size_t n = strlen(text);
 	free(w->result.text);
 	w->result = *r;
-	w->result.text = xstrdup(text);
+	/* a report too long to show is cut, rather than the recording lost */
+	w->result.text =
+	    copy_string((const uint8_t *)text, n > LOG_TEXT_MAX ? LOG_TEXT_MAX : n);
 	w->result_pending = 1;
 	return 0;
 }
@@ -356,7 +373,7 @@ int log_writer_close(struct log_writer *w, struct strbuf *err)
 	/* failures are kept in w->error and reported below; the end
 	 * record's count field is 32 bits: it holds the total mod 2^32 */
 	if (log_writer_flush(w) == 0)
-		(void)emit_chunk(w, CHUNK_END, 0, (uint32_t)w->written);
+		(void)emit_chunk(w, w->buf, CHUNK_END, 0, (uint32_t)w->written);
 	/* close reports write-back errors of some file systems (NFS) */
 	if (close(w->fd) != 0)
 		(void)fail(w, "%s", strerror(errno));
@@ -377,14 +394,14 @@ int log_writer_close(struct log_writer *w, struct strbuf *err)
 #define SCAN_STEP (1u << 20)
 
 struct src {
-	int fd;		     /* -1: the whole input is in win */
-	const uint8_t *win;  /* bytes [base, base + len) of the input */
+	int fd;		    /* -1: the whole input is in win */
+	const uint8_t *win; /* bytes [base, base + len) of the input */
 	uint64_t base;
 	size_t len;
-	uint64_t size;	     /* lowered when a read comes up short */
-	uint8_t *own;	     /* the window's memory, when reading a file */
+	uint64_t size; /* lowered when a read comes up short */
+	uint8_t *own;  /* the window's memory, when reading a file */
 	size_t cap;
-	int read_errno;	     /* a read failed: the input ends there */
+	int read_errno; /* a read failed: the input ends there */
 };
 
 static void refill(struct src *s, uint64_t off, size_t want)
@@ -607,15 +624,6 @@ static void take_events(struct reader *rd, const struct chunk *c)
 	rd->records += c->count;
 }
 
-static char *copy_string(const uint8_t *p, size_t n)
-{
-	char *s = xmalloc(n + 1);
-	if (n > 0)
-		memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
-}
-
 static void take_chunk(struct reader *rd, const struct chunk *c)
 {
 	struct log_report *rep = rd->rep;
@@ -633,7 +641,8 @@ static void take_chunk(struct reader *rd, const struct chunk *c)
 		free(rep->result.text);
 		rep->result.ok_ranks = get32(c->payload);
 		rep->result.size = get32(c->payload + 4);
-		rep->result.text = copy_string(c->payload + RESULT_FIXED, c->len - RESULT_FIXED);
+		rep->result.text =
+		    copy_string(c->payload + RESULT_FIXED, c->len - RESULT_FIXED);
 		rep->has_result = 1;
 		break;
 	case CHUNK_END:
@@ -707,8 +716,8 @@ static int header_string(const uint8_t *p, size_t *off, size_t end, char **out)
 	return 0;
 }
 
-static int header_fields(const uint8_t *p, uint32_t len, struct log_header *h,
-			 const char *name, struct strbuf *err)
+static int header_fields(const uint8_t *p, uint32_t len, struct log_header *h, const char *name,
+			 struct strbuf *err)
 {
 	h->nranks = get32(p + HDR_NRANKS);
 	h->created = (int64_t)get64(p + HDR_CREATED);
@@ -734,7 +743,8 @@ static int read_header(struct src *s, const char *name, struct log_header *h, ui
 	const uint8_t *p = src_map(s, 0, HDR_LENGTH + 4, &got);
 	if (got < sizeof file_magic || memcmp(p, file_magic, sizeof file_magic) != 0) {
 		if (s->read_errno != 0) {
-			strbuf_printf(err, "%s: cannot read: %s", name, strerror(s->read_errno));
+			strbuf_printf(err, "%s: cannot read: %s", name,
+				      strerror(s->read_errno));
 			return -1;
 		}
 		return header_error(err, name, "not an mpiloom log");
@@ -756,12 +766,14 @@ static int read_header(struct src *s, const char *name, struct log_header *h, ui
 		return header_error(err, name, "damaged header (checksum mismatch)");
 	h->version = version;
 	if (version > LOG_FORMAT_VERSION) {
-		strbuf_printf(err, "%s: format version %u is newer than this mpiloom reads (%d)",
+		strbuf_printf(err,
+			      "%s: format version %u is newer than this mpiloom reads (%d)",
 			      name, version, LOG_FORMAT_VERSION);
 		return -1;
 	}
 	if (version == 0 || len < HDR_MIN) {
-		strbuf_printf(err, "%s: damaged header (version %u, length %u)", name, version, len);
+		strbuf_printf(err, "%s: damaged header (version %u, length %u)", name, version,
+			      len);
 		return -1;
 	}
 	*end = len;

@@ -17,18 +17,20 @@
 #define LOG_CHUNK_EVENTS 4096
 /* Longest header string (scenario, args, host) and result text. */
 #define LOG_STRING_MAX 4096
-#define LOG_TEXT_MAX 65536
+#define LOG_TEXT_MAX   (4 << 20)
 /* Header nranks must be 1 to this. */
 #define LOG_RANKS_MAX 1000000
 
 struct log_header {
 	uint32_t version;	  /* as read; LOG_FORMAT_VERSION when writing */
-	uint32_t nranks;
+	uint32_t nranks;	  /* 1 to LOG_RANKS_MAX */
 	int64_t created;	  /* unix seconds */
 	int64_t clock_max_rtt_ns; /* 0: all ranks shared one clock */
-	char *scenario;		  /* e.g. "tree-sum"; owned */
-	char *args;		  /* the command line options, e.g. "--count 3 --root 0"; owned */
-	char *host;		  /* host name of rank 0; owned */
+	/* Owned, at most LOG_STRING_MAX bytes each; untrusted when read:
+	 * any bytes (escape them to print them). */
+	char *scenario; /* e.g. "tree-sum" */
+	char *args;	/* the command line options, e.g. "--count 3 --root 0" */
+	char *host;	/* host name of rank 0 */
 };
 
 void log_header_free(struct log_header *h);
@@ -54,7 +56,8 @@ int log_writer_add(struct log_writer *w, const struct event *ev, const uint8_t *
 /* Writes what is buffered now: the live run calls it at least every
  * 100 ms, so that a crash loses at most that much. */
 int log_writer_flush(struct log_writer *w);
-/* The run's result, written at the next flush; text at most LOG_TEXT_MAX. */
+/* The run's result, written at the next flush; a text longer than
+ * LOG_TEXT_MAX bytes is cut to that length. */
 int log_writer_result(struct log_writer *w, const struct log_result *r);
 /* A rank's announced total (store_rank_done), written at the next flush. */
 int log_writer_rank_done(struct log_writer *w, uint32_t rank, uint32_t total);
@@ -65,18 +68,20 @@ int log_writer_close(struct log_writer *w, struct strbuf *err);
 struct log_report {
 	uint64_t events;	   /* events recovered into the store */
 	uint64_t chunks;	   /* good chunks */
-	uint64_t bad_chunks;	   /* chunks with a bad checksum or impossible fields, skipped */
+	uint64_t bad_chunks;	   /* bad checksum or impossible fields: skipped */
 	uint64_t first_bad_offset; /* byte offset of the first bad chunk, if any */
-	int truncated;		   /* the file ends inside a chunk or has no end record */
+	int truncated;		   /* ends inside a chunk or has no end record */
 	uint64_t truncated_at;	   /* byte offset where the last whole chunk ended */
 	int has_end;		   /* the end record was found */
 	int has_result;
 	struct log_result result;
 	uint64_t file_bytes;
-	uint64_t bad_events;	  /* records of good chunks that event_decode refused */
-	uint64_t rejected_events; /* records store_add refused (repeats, bad rank):
-				   * not damage, the store counts them too */
-	uint64_t end_events;	  /* events the writer said it wrote, when has_end */
+	/* Records of good chunks that event_decode refused (damage), and
+	 * that store_add refused (repeats, bad rank: not damage, and in the
+	 * store's own count too). */
+	uint64_t bad_events;
+	uint64_t rejected_events;
+	uint64_t end_events; /* events the writer said it wrote, when has_end */
 };
 
 void log_report_free(struct log_report *r);
@@ -86,9 +91,10 @@ void log_report_free(struct log_report *r);
  * also when the end record's count disagrees with the records found), or
  * 2 (unusable: unreadable, not a log, damaged header, newer format
  * version): then *out is NULL and err gets a one-line reason such as
- * "run.loom: not an mpiloom log". h and rep may be NULL; what they receive
- * is the caller's to free (log_header_free, log_report_free) whatever the
- * return. */
+ * "run.loom: not an mpiloom log" (a read error part-way through ends the
+ * log there and is reported in err too). h and rep may be NULL; what
+ * they receive is the caller's to free (log_header_free,
+ * log_report_free) whatever the return. */
 int log_read(const char *path, struct store **out, struct log_header *h, struct log_report *rep,
 	     struct strbuf *err);
 /* The same from memory; name is used in messages. */

@@ -27,6 +27,21 @@ static void escaped(struct strbuf *sb, const char *s)
 	strbuf_escape(sb, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* Damage that is neither a cut nor a bad chunk: records that did not
+ * decode, or an end record that counts other events than were found. */
+static void damage_detail(struct strbuf *sb, const struct log_report *rep)
+{
+	uint64_t found = rep->events + rep->bad_events + rep->rejected_events;
+	if (rep->bad_events > 0)
+		strbuf_printf(sb, "damaged: %llu event records could not be read",
+			      (unsigned long long)rep->bad_events);
+	else if (rep->has_end && rep->end_events != found)
+		strbuf_printf(sb, "damaged: the end record counts %llu events, %llu were found",
+			      (unsigned long long)rep->end_events, (unsigned long long)found);
+	else
+		strbuf_puts(sb, "damaged");
+}
+
 /* One line on stderr for a file that was not whole. */
 static void say_health(const char *path, const struct recording *rc)
 {
@@ -40,8 +55,7 @@ static void say_health(const char *path, const struct recording *rc)
 			      sb.len ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
 			      (unsigned long long)rc->rep.first_bad_offset);
 	if (sb.len == 0)
-		strbuf_printf(&sb, "damaged: %llu event records could not be read",
-			      (unsigned long long)rc->rep.bad_events);
+		damage_detail(&sb, &rc->rep);
 	fputs("mpiloom: ", stderr);
 	struct strbuf name = STRBUF_INIT;
 	escaped(&name, path);
@@ -148,8 +162,7 @@ static void info_health(struct strbuf *sb, const struct recording *rc)
 			      rc->rep.truncated ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
 			      (unsigned long long)rc->rep.first_bad_offset);
 	if (!rc->rep.truncated && !rc->rep.bad_chunks)
-		strbuf_printf(sb, "DAMAGED: %llu event records could not be read",
-			      (unsigned long long)rc->rep.bad_events);
+		damage_detail(sb, &rc->rep);
 }
 
 int logview_info(const char *path)

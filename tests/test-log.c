@@ -219,7 +219,7 @@ static void the_rest(struct run *r, int64_t t)
 }
 
 static const struct log_header sample_header = {
-	LOG_FORMAT_VERSION, 3, 1700000000, 12345, "tree-sum", "--count 3 --root 0", "node-1",
+    LOG_FORMAT_VERSION, 3, 1700000000, 12345, "tree-sum", "--count 3 --root 0", "node-1",
 };
 
 static const struct log_result sample_result = {2, 3, "sum 6; \"check\" failed on rank 1\x01"};
@@ -329,8 +329,10 @@ static int events_match(const struct store *got, const struct store *ref, int wi
 				x.aux = y.aux = 0;
 			if (memcmp(&x, &y, sizeof x) != 0)
 				return 0;
-			const uint8_t *pa = store_preview(got, at), *pb = store_preview(ref, ref_at);
-			if ((pa == NULL) != (pb == NULL) || (pa && memcmp(pa, pb, a->preview_len)))
+			const uint8_t *pa = store_preview(got, at),
+				      *pb = store_preview(ref, ref_at);
+			if ((pa == NULL) != (pb == NULL) ||
+			    (pa && memcmp(pa, pb, a->preview_len)))
 				return 0;
 		}
 	}
@@ -425,22 +427,45 @@ static void test_round_trip(const char *path, const struct store *ref, uint64_t 
 	strbuf_free(&err);
 }
 
+/* The same read through a file, as log_read does it. */
+static int read_cut_file(const char *dir, const uint8_t *p, size_t n, uint64_t *events)
+{
+	char *path = path_in(dir, "cut.loom");
+	struct strbuf err = STRBUF_INIT;
+	struct store *st;
+	struct log_report rep;
+	spill(path, p, n);
+	int rc = log_read(path, &st, NULL, &rep, &err);
+	*events = rep.events;
+	store_free(st);
+	log_report_free(&rep);
+	strbuf_free(&err);
+	remove_file(path);
+	free(path);
+	return rc;
+}
+
 /* Cut after every byte: whole chunks before the cut come back, and
- * nothing else. */
-static void test_truncation(const uint8_t *p, size_t size, const struct layout *lay,
-			    const struct store *ref)
+ * nothing else. Every 37th cut is read from a file too. */
+static void test_truncation(const char *dir, const uint8_t *p, size_t size,
+			    const struct layout *lay, const struct store *ref)
 {
 	struct strbuf err = STRBUF_INIT;
 	for (size_t cut = 0; cut < size; cut++) {
 		struct store *st;
 		struct log_report rep;
 		int rc = read_mem(p, cut, &st, &rep, &err);
+		uint64_t from_file;
+		if (cut % 37 == 0)
+			CHECK(read_cut_file(dir, p, cut, &from_file) == rc &&
+			      from_file == rep.events);
 		if (cut < lay->header) {
 			CHECK(rc == 2 && st == NULL && err.len > 0);
 		} else {
 			CHECK(rc == 1 && rep.truncated && st != NULL);
 			CHECK(rep.events == events_before(lay, cut));
-			CHECK(rep.bad_chunks == 0 && rep.truncated_at == whole_before(lay, cut));
+			CHECK(rep.bad_chunks == 0 &&
+			      rep.truncated_at == whole_before(lay, cut));
 			CHECK(st == NULL || events_match(st, ref, 0));
 		}
 		store_free(st);
@@ -485,6 +510,14 @@ static void test_single_bytes(const uint8_t *orig, size_t size, const struct lay
 	strbuf_free(&err);
 }
 
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
 /* Several bytes at once, bursts, garbage appended: never a crash, never
  * clean, never an event the writer did not write. */
 static void test_random_damage(const uint8_t *orig, size_t size, const struct store *ref,
@@ -498,21 +531,24 @@ static void test_random_damage(const uint8_t *orig, size_t size, const struct st
 		size_t n = size;
 		int hits = 1 + trial % 8;
 		for (int k = 0; k < hits; k++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			xorshift(&x);
 			size_t at = (size_t)(x % size);
 			p[at] ^= (uint8_t)(1 + (x >> 40) % 255);
 			if (trial % 5 == 0) /* a burst */
 				for (size_t j = at; j < size && j < at + 16; j++)
 					p[j] = (uint8_t)(x >> (j % 8 * 8));
 		}
-		if (trial % 7 == 0) /* trailing garbage */
-			memset(p + size, 'C', 64), n += 64;
+		if (trial % 7 == 0) { /* trailing garbage */
+			memset(p + size, 'C', 64);
+			n += 64;
+		}
 		struct store *st;
 		struct log_report rep;
 		int changed = n != size || memcmp(p, orig, size) != 0;
 		int rc = read_mem(p, n, &st, &rep, &err);
 		CHECK(!changed || rc != 0);
-		CHECK(rc == 2 || (st != NULL && rep.events <= events && events_match(st, ref, 0)));
+		CHECK(rc == 2 ||
+		      (st != NULL && rep.events <= events && events_match(st, ref, 0)));
 		store_free(st);
 		log_report_free(&rep);
 	}
@@ -673,7 +709,8 @@ static void test_header_fields(const uint8_t *orig, size_t size)
 	memcpy(p, orig, size);
 	put32(p + 8, 2);
 	put32(p + len - 4, crc32(p, len - 4));
-	CHECK(read_fails_with(p, size, "t.loom: format version 2 is newer than this mpiloom reads (1)"));
+	CHECK(read_fails_with(p, size,
+			      "t.loom: format version 2 is newer than this mpiloom reads (1)"));
 	memcpy(p, orig, size);
 	put32(p + 16, 0);
 	put32(p + len - 4, crc32(p, len - 4));
@@ -728,7 +765,8 @@ static void test_no_end(const char *dir)
 {
 	char *path = path_in(dir, "open.loom"), *copy = path_in(dir, "crashed.loom");
 	struct strbuf err = STRBUF_INIT;
-	struct run r = {log_writer_open(path, &sample_header, &err), store_new(3), {0}, 0, 1000};
+	struct run r = {
+	    log_writer_open(path, &sample_header, &err), store_new(3), {0}, 0, 1000};
 	CHECK(r.w != NULL);
 	if (r.w == NULL)
 		return;
@@ -803,6 +841,33 @@ static void test_hostile_strings(const char *dir)
 	strbuf_free(&err);
 }
 
+/* A report longer than a log keeps (compare's table at thousands of
+ * ranks comes near) is cut; the recording stays whole. */
+static void test_long_result(const char *dir)
+{
+	char *path = path_in(dir, "long.loom");
+	char *text = all_bytes(LOG_TEXT_MAX + 10);
+	struct log_result res = {1, 1, text};
+	struct strbuf err = STRBUF_INIT;
+	struct log_writer *w = log_writer_open(path, &sample_header, &err);
+	CHECK(w != NULL);
+	if (w == NULL)
+		return;
+	CHECK(log_writer_result(w, &res) == 0);
+	CHECK(log_writer_close(w, &err) == 0);
+	struct store *st;
+	struct log_report rep;
+	CHECK(log_read(path, &st, NULL, &rep, &err) == 0 && rep.has_result);
+	CHECK(rep.result.text && strlen(rep.result.text) == LOG_TEXT_MAX);
+	CHECK(rep.result.text && memcmp(rep.result.text, text, LOG_TEXT_MAX) == 0);
+	store_free(st);
+	log_report_free(&rep);
+	free(text);
+	remove_file(path);
+	free(path);
+	strbuf_free(&err);
+}
+
 static void test_unwritable(const char *dir)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -845,8 +910,8 @@ static void test_large(const char *dir)
 {
 	char *path = path_in(dir, "large.loom");
 	struct strbuf err = STRBUF_INIT;
-	struct run r = {log_writer_open(path, &sample_header, &err), store_new(3), {0}, 0,
-			1 << 30};
+	struct run r = {
+	    log_writer_open(path, &sample_header, &err), store_new(3), {0}, 0, 1 << 30};
 	CHECK(r.w != NULL);
 	if (r.w == NULL)
 		return;
@@ -876,7 +941,8 @@ static void test_large(const char *dir)
 	p[at] ^= 0x20;
 	spill(path, p, size);
 	CHECK(log_read(path, &st, NULL, &rep, &err) == 1 && rep.bad_chunks == 1);
-	CHECK(c != NULL && rep.events == r.events - c->count && rep.first_bad_offset == c->start);
+	CHECK(c != NULL && rep.events == r.events - c->count &&
+	      rep.first_bad_offset == c->start);
 	store_free(st);
 	log_report_free(&rep);
 	p[at] ^= 0x20;
@@ -906,7 +972,7 @@ int main(void)
 	walk(bytes, size, &lay);
 	CHECK(lay.n >= 8 && lay.chunk[lay.n - 1].end == size && lay.chunk[lay.n - 1].type == 4);
 	test_round_trip(path, ref, events);
-	test_truncation(bytes, size, &lay, ref);
+	test_truncation(dir, bytes, size, &lay, ref);
 	test_single_bytes(bytes, size, &lay, events, ref);
 	test_random_damage(bytes, size, ref, events);
 	test_not_a_log(dir);
@@ -915,6 +981,7 @@ int main(void)
 	test_crafted(bytes, size, &lay, events);
 	test_no_end(dir);
 	test_hostile_strings(dir);
+	test_long_result(dir);
 	test_unwritable(dir);
 	test_invalid_event(dir);
 	test_large(dir);
