@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "detail.h"
+#include "narrate.h"
 #include "preview.h"
 #include "timeline.h"
 
@@ -102,6 +103,8 @@ int detail_lines(const struct store *st, struct event_ref ref, struct strbuf lin
 		return 1;
 	}
 	int n = 0;
+	/* first what happened, in words; then the fields */
+	narrate(&lines[n++], st, ref);
 	headline(&lines[n++], e);
 	status_line(&lines[n], e);
 	if (lines[n].len)

@@ -6,7 +6,7 @@
 #include "store.h"
 #include "strbuf.h"
 
-#define DETAIL_LINES 5
+#define DETAIL_LINES 6
 
 /* Fills lines[0..DETAIL_LINES-1]; returns how many are used. */
 int detail_lines(const struct store *st, struct event_ref ref, struct strbuf lines[DETAIL_LINES]);

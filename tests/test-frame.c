@@ -8,6 +8,7 @@
 
 #include "canvas.h"
 #include "frame.h"
+#include "narrate.h"
 #include "store.h"
 #include "unit.h"
 #include "view.h"
@@ -138,6 +139,7 @@ static void test_detail_and_selection(void)
 	CHECK(v.sel.rank == 0 && v.sel.index == 0);
 	frame_draw(&cv, st, &v, &info, &lay);
 	CHECK(find_row(&cv, "recv  rank 0 #0  from 1  tag 0", row) > 0);
+	CHECK(find_row(&cv, " rank 0 receives 2 from rank 1 (tag 0, level 0 of the tree)", row) > 0);
 	CHECK(find_row(&cv, "status: MPI_SOURCE 1  MPI_TAG 0  count 1  elements 1", row) > 0);
 	CHECK(find_row(&cv, "message 1.0: rank 1 sends at", row) > 0);
 	CHECK(find_row(&cv, "data: [2]", row) > 0);
@@ -188,8 +190,35 @@ static void test_many_ranks(void)
 	store_free(st);
 }
 
+/* The narration of a probe names its status fields. */
+static void test_narrate_probe(void)
+{
+	struct store *st = store_new(2);
+	struct event e;
+	struct strbuf sb = STRBUF_INIT;
+	memset(&e, 0, sizeof e);
+	e.kind = EV_PROBE;
+	e.rank = 1;
+	e.peer = EV_ANY;
+	e.tag = EV_ANY;
+	e.count = EV_UNSET;
+	e.dtype = DT_DOUBLE;
+	e.type_size = 8;
+	e.st_source = 0;
+	e.st_tag = 1;
+	e.st_count = 3;
+	e.st_elements = 3;
+	CHECK(store_add(st, &e, NULL) == 0);
+	narrate(&sb, st, (struct event_ref){1, 0});
+	CHECK(strcmp(strbuf_str(&sb), "rank 1 probes (ANY_SOURCE, ANY_TAG): message from rank 0, "
+				      "tag 1, 3 MPI_DOUBLE (MPI_Get_count), 3 elements") == 0);
+	strbuf_free(&sb);
+	store_free(st);
+}
+
 int main(void)
 {
+	test_narrate_probe();
 	test_timeline();
 	test_detail_and_selection();
 	test_too_small();

@@ -176,6 +176,8 @@ T send-keys -t ui b
 wait_for '\| 10 events \|'
 screen >"$tmp/back"
 cmp -s "$tmp/ten" "$tmp/back" || fail "stepping back does not give the same screen"
+# the narration line says what the step did, in words
+screen | grep -Eq '^ rank [0-9] (sends|receives|starts|checks|ends)' || fail "no narration line"
 T send-keys -t ui End
 wait_for 'at end'
 wait_for 'sum at r0: 10'

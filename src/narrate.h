@@ -1,0 +1,12 @@
+/* One sentence on what a call did, from the event itself, for a class
+ * watching a run step by step: "rank 3 sends 9 to rank 2 (tag 1, level 0
+ * of the tree)". */
+#ifndef MPILOOM_NARRATE_H
+#define MPILOOM_NARRATE_H
+
+#include "store.h"
+#include "strbuf.h"
+
+void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref);
+
+#endif
