@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "pack-string.h"
 
 struct dict {
 	int key1_int;
@@ -38,24 +39,14 @@ static void build_dict(struct dict *d)
 
 static int dict_pack_size(const struct dict *d, int *size)
 {
-	int i, r, c, len, s0, s1;
+	int i, r, c, s0, s1;
 
 	MPI_CHECK(MPI_Pack_size(1, MPI_INT, MPI_COMM_WORLD, &i));
 	MPI_CHECK(MPI_Pack_size(1, MPI_DOUBLE, MPI_COMM_WORLD, &r));
 	MPI_CHECK(MPI_Pack_size(1, MPI_C_DOUBLE_COMPLEX, MPI_COMM_WORLD, &c));
-	MPI_CHECK(MPI_Pack_size(1, MPI_INT, MPI_COMM_WORLD, &len));
-	MPI_CHECK(MPI_Pack_size((int)strlen(d->key2[0]), MPI_CHAR, MPI_COMM_WORLD, &s0));
-	MPI_CHECK(MPI_Pack_size((int)strlen(d->key2[1]), MPI_CHAR, MPI_COMM_WORLD, &s1));
-	*size = i + r + c + 2 * len + s0 + s1;
-	return MPI_SUCCESS;
-}
-
-static int pack_string(const char *s, void *buf, int size, int *pos)
-{
-	int len = (int)strlen(s);
-
-	MPI_CHECK(MPI_Pack(&len, 1, MPI_INT, buf, size, pos, MPI_COMM_WORLD));
-	MPI_CHECK(MPI_Pack(s, len, MPI_CHAR, buf, size, pos, MPI_COMM_WORLD));
+	MPI_CHECK(string_pack_size(d->key2[0], &s0));
+	MPI_CHECK(string_pack_size(d->key2[1], &s1));
+	*size = i + r + c + s0 + s1;
 	return MPI_SUCCESS;
 }
 
@@ -68,21 +59,6 @@ static int pack_dict(const struct dict *d, void *buf, int size, int *pos)
 	MPI_CHECK(pack_string(d->key2[0], buf, size, pos));
 	MPI_CHECK(pack_string(d->key2[1], buf, size, pos));
 	return MPI_SUCCESS;
-}
-
-/* Unpacks a length and that many chars into a new NUL-terminated string. */
-static int unpack_string(const void *buf, int size, int *pos, char **s)
-{
-	int len;
-
-	MPI_CHECK(MPI_Unpack(buf, size, pos, &len, 1, MPI_INT, MPI_COMM_WORLD));
-	if (len < 0 || len > size - *pos)
-		return MPI_ERR_TRUNCATE;
-	*s = malloc((size_t)len + 1);
-	if (*s == NULL)
-		return MPI_ERR_NO_MEM;
-	(*s)[len] = '\0';
-	return MPI_Unpack(buf, size, pos, *s, len, MPI_CHAR, MPI_COMM_WORLD);
 }
 
 /* Fills d; its strings point to s[0] and s[1], which the caller frees. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "pack-string.h"
 
 struct record {
 	int id;
@@ -39,17 +40,6 @@ static void build_record(struct record *r)
 	r->course = "MPI 101";
 }
 
-/* Bytes MPI_Pack needs for a string packed as its length then its chars. */
-static int string_pack_size(const char *s, int *size)
-{
-	int n, m;
-
-	MPI_CHECK(MPI_Pack_size(1, MPI_INT, MPI_COMM_WORLD, &n));
-	MPI_CHECK(MPI_Pack_size((int)strlen(s), MPI_CHAR, MPI_COMM_WORLD, &m));
-	*size = n + m;
-	return MPI_SUCCESS;
-}
-
 static int record_pack_size(const struct record *r, int *size)
 {
 	int id, marks, mean, z, name, course;
@@ -64,15 +54,6 @@ static int record_pack_size(const struct record *r, int *size)
 	return MPI_SUCCESS;
 }
 
-static int pack_string(const char *s, void *buf, int size, int *pos)
-{
-	int len = (int)strlen(s);
-
-	MPI_CHECK(MPI_Pack(&len, 1, MPI_INT, buf, size, pos, MPI_COMM_WORLD));
-	MPI_CHECK(MPI_Pack(s, len, MPI_CHAR, buf, size, pos, MPI_COMM_WORLD));
-	return MPI_SUCCESS;
-}
-
 static int pack_record(const struct record *r, void *buf, int size, int *pos)
 {
 	MPI_CHECK(MPI_Pack(&r->id, 1, MPI_INT, buf, size, pos, MPI_COMM_WORLD));
@@ -82,21 +63,6 @@ static int pack_record(const struct record *r, void *buf, int size, int *pos)
 	MPI_CHECK(pack_string(r->name, buf, size, pos));
 	MPI_CHECK(pack_string(r->course, buf, size, pos));
 	return MPI_SUCCESS;
-}
-
-/* Unpacks a length and that many chars into a new NUL-terminated string. */
-static int unpack_string(const void *buf, int size, int *pos, char **s)
-{
-	int len;
-
-	MPI_CHECK(MPI_Unpack(buf, size, pos, &len, 1, MPI_INT, MPI_COMM_WORLD));
-	if (len < 0 || len > size - *pos)
-		return MPI_ERR_TRUNCATE;
-	*s = malloc((size_t)len + 1);
-	if (*s == NULL)
-		return MPI_ERR_NO_MEM;
-	(*s)[len] = '\0';
-	return MPI_Unpack(buf, size, pos, *s, len, MPI_CHAR, MPI_COMM_WORLD);
 }
 
 /* Fills r; its strings point to *name and *course, which the caller frees. */
