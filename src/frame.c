@@ -166,7 +166,8 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 	int bottom = cv->rows - (fi->state != RUN_LIVE && fi->result != NULL ? 1 : 0);
 	if (v->show_detail)
 		bottom -= draw_detail(cv, st, v, bottom - DETAIL_LINES - 1);
-	if (fi->table != NULL && fi->state != RUN_LIVE)
+	/* compare: its table once it is there; t shows the tree instead */
+	if (fi->table != NULL && fi->state != RUN_LIVE && !v->show_tree)
 		bottom = draw_table(cv, fi->table, bottom);
 	else if (v->show_tree) {
 		struct strbuf lines[TREE_LINES];

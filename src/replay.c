@@ -152,7 +152,7 @@ int replay_screen(struct store *st, const char *scenario, int passed, const char
 	atomic_store(&s.finished, 1);
 	s.info.state = RUN_REPLAY;
 	s.view.horizon = INT64_MIN;
-	s.view.show_tree = 1;
+	s.view.show_tree = table == NULL;
 	if (session_loop(&s) == SESSION_SIGNAL)
 		status = 128 + (s.signal ? s.signal : 15);
 	session_stop(&s);

@@ -187,12 +187,78 @@ static void sum_line(const struct node *nodes, uint32_t root, struct strbuf *sb)
 	strbuf_printf(sb, "sum at r%u: %g", root, nodes[root].running);
 }
 
+static uint32_t compare_root(const struct store *st)
+{
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		size_t n = store_rank_count(st, r);
+		for (size_t i = 0; i < n; i++) {
+			const struct event *e = store_event(st, (struct event_ref){r, (uint32_t)i});
+			if (e->kind == EV_REDUCE && (e->flags & EVF_ROOT))
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* One rank's part of compare's tree round: its point-to-point calls after
+ * the linear round's (p-1 receives at the root, one send elsewhere) and
+ * before the reduce, with their tags as the levels they are. */
+static void copy_tree_round(const struct store *st, struct store *t, uint32_t r, uint32_t root)
+{
+	size_t n = store_rank_count(st, r), skip = r == root ? store_nranks(st) - 1 : 1;
+	uint32_t seq = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct event_ref ref = {r, (uint32_t)i};
+		const struct event *e = store_event(st, ref);
+		double total;
+		if (e->kind == EV_REDUCE)
+			skip = SIZE_MAX; /* past the tree round */
+		if (e->kind == EV_ALLREDUCE && r == root && first_double(st, ref, &total)) {
+			/* the total, which the root's own value is derived from */
+			char text[EVENT_PREVIEW_MAX + 1];
+			struct event res = *e;
+			res.kind = EV_RESULT;
+			res.seq = seq++;
+			res.preview_dtype = DT_CHAR;
+			snprintf(text, sizeof text, "sum = %.17g", total);
+			res.preview_len = (uint8_t)strlen(text);
+			store_add(t, &res, (const uint8_t *)text);
+		}
+		if (!event_is_send(e) && !event_is_recv(e))
+			continue;
+		if (skip > 0) {
+			if (skip != SIZE_MAX)
+				skip--;
+			continue;
+		}
+		struct event c = *e;
+		c.seq = seq++;
+		c.flags |= EVF_LEVEL;
+		c.level = (uint8_t)(e->tag >= 0 && e->tag < 256 ? e->tag : 0);
+		store_add(t, &c, store_preview(st, ref));
+	}
+}
+
+/* compare: its tree round on its own, as tree-sum would show it. */
+static int compare_tree(const struct store *st, int64_t horizon, struct strbuf *lines, int max)
+{
+	uint32_t p = store_nranks(st), root = compare_root(st);
+	struct store *t = store_new(p);
+	for (uint32_t r = 0; r < p; r++)
+		copy_tree_round(st, t, r, root);
+	int n = treepanel_lines(t, "tree-sum", horizon, lines, max);
+	store_free(t);
+	return n;
+}
+
 int treepanel_lines(const struct store *st, const char *scenario, int64_t horizon,
 		    struct strbuf *lines, int max)
 {
 	uint32_t p = store_nranks(st);
 	if (max < 3 || p == 0 || too_big(st) || scenario == NULL)
 		return 0;
+	if (strcmp(scenario, "compare") == 0)
+		return compare_tree(st, horizon, lines, max);
 	int has_levels, has_reduce, any = 0, k = 0;
 	unsigned top = max_level(st, &has_levels, &has_reduce);
 	if (strcmp(scenario, "tree-sum") == 0)

@@ -192,3 +192,20 @@ T send-keys -t ui q
 finished
 grep -q 'EXIT=0' "$tmp/exit" || fail "replay exit status $(cat "$tmp/exit")"
 echo "ok replay"
+
+# 9. compare on the screen: the table and bars when it ends, the verdict,
+#    and t for the tree panel of its tree round
+start 100 40 "$MPILOOM -n 5 compare --reps 2"
+wait_for 'FINISHED check passed' 90
+s=$(screen)
+for w in linear tree reduce allreduce; do
+	echo "$s" | grep -Eq "^ $w +[0-9]+\.[0-9]+ " || fail "compare panel: no row for $w"
+done
+echo "$s" | grep -Eq '^ r4 +#' || fail "compare panel: no bars for r4"
+echo "$s" | grep -Eq 'result: (linear|tree|reduce|allreduce) is fastest' || fail "no verdict"
+T send-keys -t ui t
+wait_for 'sum at r0: 15'
+screen | grep -q 'L2   r0=10+5=15' || fail "compare: the tree's last level"
+T send-keys -t ui q
+finished
+echo "ok compare screen"

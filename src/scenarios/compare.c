@@ -317,7 +317,6 @@ const struct scenario scenario_compare = {
 	.max_count = 10000000,
 	.uses_count = 1,
 	.uses_root = 1,
-	.shows_tree = 1,
 	.uses_reps = 1,
 	.run = compare,
 };
