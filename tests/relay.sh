@@ -8,6 +8,7 @@
 
 : "${top_builddir:=.}"
 : "${TMUX_BIN:=tmux}"
+[ -x "$TMUX_BIN" ] || TMUX_BIN=tmux
 
 abs() {
 	case $1 in

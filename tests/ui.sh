@@ -6,6 +6,7 @@
 set -u
 top_builddir=${top_builddir:-$(pwd)}
 tmux_bin=${TMUX_BIN:-tmux}
+[ -x "$tmux_bin" ] || tmux_bin=tmux
 MPILOOM=$top_builddir/src/mpiloom
 # the sanitizer build preloads its runtime and tests/keep-modules
 if [ -n "${MPILOOM_TEST_PRELOAD:-}" ]; then
