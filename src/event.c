@@ -235,5 +235,9 @@ int event_decode(const uint8_t in[EVENT_WIRE_SIZE], struct event *ev)
 		return -1;
 	if (ev->preview_len > EVENT_PREVIEW_MAX)
 		return -1;
+	/* Times far from zero would overflow the views' sums: a run lasts
+	 * minutes, not centuries (2^62 ns is 146 years). */
+	if (ev->t_begin > EVENT_TIME_MAX || ev->t_begin < -EVENT_TIME_MAX)
+		return -1;
 	return 0;
 }

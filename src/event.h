@@ -66,6 +66,7 @@ enum event_flag {
 };
 
 #define EVENT_PREVIEW_MAX 32
+#define EVENT_TIME_MAX (INT64_C(1) << 62) /* |t_begin| in ns, at most */
 #define EVENT_WIRE_SIZE 64
 
 struct event {

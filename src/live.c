@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <mpi.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 struct live {
 	struct session s;
 	pthread_t thread;
+	atomic_int mpi_ending;
 };
 
 /* mpiexec typed by hand: rank 0's parent is hydra's proxy, whose parent
@@ -104,7 +106,7 @@ static void *loop(void *arg)
 	ui_stop(&lv->s.ui);
 	if (end == SESSION_SIGNAL)
 		_exit(128 + (lv->s.signal ? lv->s.signal : 15));
-	if (end == SESSION_QUIT_EARLY) {
+	if (end == SESSION_QUIT_EARLY && !atomic_load(&lv->mpi_ending)) {
 		/* q before the run ended: the only way to stop every rank */
 		fprintf(stderr, "mpiloom: stopped by the user before %s finished\n",
 			lv->s.scenario);
@@ -129,6 +131,11 @@ struct live *live_start(const char *scenario, int show_tree)
 		return NULL;
 	}
 	return lv;
+}
+
+void live_mpi_ending(struct live *lv)
+{
+	atomic_store(&lv->mpi_ending, 1);
 }
 
 void live_finish(struct live *lv, int passed, const char *result, const char *table)

@@ -13,6 +13,8 @@ struct live;
 struct live *live_start(const char *scenario, int show_tree);
 /* The run is over and the store complete: show the result, then wait for
  * the user to quit. Returns when they did. */
+/* MPI is about to end: a q from now on quits without aborting. */
+void live_mpi_ending(struct live *lv);
 void live_finish(struct live *lv, int passed, const char *result, const char *table);
 void live_free(struct live *lv);
 

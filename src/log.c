@@ -349,7 +349,7 @@ struct log_writer *log_writer_open(const char *path, const struct log_header *h,
 		strbuf_printf(err, "cannot record to %s: %s", path, problem);
 		return NULL;
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0666);
 	if (fd < 0) {
 		strbuf_printf(err, "cannot record to %s: %s", path, strerror(errno));
 		return NULL;
@@ -841,7 +841,8 @@ int log_read(const char *path, struct store **out, struct log_header *h, struct 
 		memset(h, 0, sizeof *h);
 	if (rep != NULL)
 		memset(rep, 0, sizeof *rep);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must fail the regular-file check, not block the open */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return cannot_read(err, path, strerror(errno));
 	int bad = fstat(fd, &sb) != 0 ? errno : !S_ISREG(sb.st_mode) ? -1 : 0;

@@ -23,7 +23,8 @@ int record_check_path(const char *path)
 {
 	struct stat sb;
 	int existed = stat(path, &sb) == 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* O_NONBLOCK: a FIFO with no reader is refused at once, not waited on */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
 	if (fd < 0) {
 		fprintf(stderr, "mpiloom: cannot record to %s: %s\n", path, strerror(errno));
 		return 2;

@@ -35,6 +35,7 @@ static const int relay_signals[] = {SIGCHLD, SIGWINCH, SIGINT, SIGTERM,
 enum ending { RUNNING, TERMINATING, KILLED };
 
 struct relay {
+	long long last_interrupt; /* ms of the last Ctrl-C typed, or 0 */
 	int tty;              /* the terminal: stdin */
 	struct termios saved; /* its settings before raw mode */
 	int started;          /* raw mode is on: restore before leaving */
@@ -302,6 +303,14 @@ static void relay_input(struct relay *r)
 	 * terminal, so that a Ctrl-C among them can still end the child. */
 	if (keep < got && memchr(buf + keep, 0x03, got - keep) != NULL)
 		relay_terminate(r);
+	/* Ctrl-C is the screen's to act on; a second one within two seconds
+	 * means nobody did (rank 0 has no screen, or is stuck): end the run. */
+	if (memchr(buf, 0x03, got) != NULL) {
+		long long now = now_ms();
+		if (r->last_interrupt != 0 && now - r->last_interrupt <= 2000)
+			relay_terminate(r);
+		r->last_interrupt = now;
+	}
 }
 
 static void relay_resize(struct relay *r)
@@ -402,6 +411,21 @@ static int exit_code(int status)
 	return 2;
 }
 
+/* The statuses mpiloom ends with on its own, its screen closed first;
+ * anything else (a rank killed, mpiexec's own failure) may have left the
+ * terminal in the screen's alternate buffer. */
+static int own_exit(int rc)
+{
+	return rc == 0 || rc == 1 || rc == 2 || rc == 3 || rc == 4 || rc == 130;
+}
+
+static void leave_screen(struct relay *r)
+{
+	static const char leave[] = "\033[?1049l\033[m";
+	if (r->started)
+		write_all(STDOUT_FILENO, leave, sizeof leave - 1);
+}
+
 int relay_run(char *const argv[])
 {
 	struct relay r;
@@ -414,6 +438,8 @@ int relay_run(char *const argv[])
 		relay_loop(&r);
 		rc = exit_code(r.status);
 	}
+	if (!own_exit(rc))
+		leave_screen(&r);
 	relay_restore(&r);
 	restore_signals(&r);
 	close_fd(&r.to_child);

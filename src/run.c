@@ -154,13 +154,15 @@ static int run_on_rank(const struct scenario *s, MPI_Comm own,
 	int status = 0;
 	int rc = s->run(a, &res);
 	if (rc != MPI_SUCCESS) {
+		/* One rank failed on its own (out of memory, say) while the
+		 * others wait for it inside the scenario: only an abort ends
+		 * them all. */
 		char msg[MPI_MAX_ERROR_STRING];
 		int len = 0;
 		if (PMPI_Error_string(rc, msg, &len) != MPI_SUCCESS)
 			len = 0;
-		res.ok = 0;
-		strbuf_reset(&res.text);
-		strbuf_printf(&res.text, "MPI error: %.*s", len, msg);
+		fprintf(stderr, "mpiloom: rank %d: %s failed: %.*s\n", a->rank, s->name, len, msg);
+		PMPI_Abort(MPI_COMM_WORLD, 3);
 		status = 3;
 	}
 	trace_result(res.ok, res.text.s, res.text.len, DT_CHAR);
@@ -241,6 +243,8 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 	if (status == 0)
 		status = run_on_rank(s, own, &a, &out);
 	PMPI_Comm_free(&own);
+	if (lv != NULL)
+		live_mpi_ending(lv);
 	MPI_Finalize();
 	if (rec != NULL && finish_recording(rec, &out) != 0 && status == 0)
 		status = 3;

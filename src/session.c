@@ -37,9 +37,10 @@ static int watch_signals(struct session *s)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
-	    sigaction(SIGHUP, &sa, NULL) != 0)
+	if (sigaction(SIGTERM, &sa, &s->old_term) != 0 || sigaction(SIGINT, &sa, &s->old_int) != 0 ||
+	    sigaction(SIGHUP, &sa, &s->old_hup) != 0)
 		return -1;
+	s->handlers_set = 1;
 	return 0;
 }
 
@@ -176,8 +177,15 @@ static int read_keys(struct session *s, int timed_out)
 	}
 	int quit = 0;
 	lock(s);
-	for (size_t i = 0; i < nk && !quit; i++)
-		quit = handle_key(s, &keys[i]);
+	/* Every decoded key is handled before more is read, so that pending
+	 * input never piles up behind a full key array. */
+	for (;;) {
+		for (size_t i = 0; i < nk && !quit; i++)
+			quit = handle_key(s, &keys[i]);
+		if (quit || nk < 64)
+			break;
+		nk = keyreader_feed(&s->keys, NULL, 0, keys, 64);
+	}
 	unlock(s);
 	return quit;
 }
@@ -254,6 +262,13 @@ void session_stop(struct session *s)
 	ui_stop(&s->ui);
 	canvas_free(&s->cv);
 	keyreader_free(&s->keys);
+	if (s->handlers_set) {
+		/* the run may go on without a screen: signals act again */
+		sigaction(SIGTERM, &s->old_term, NULL);
+		sigaction(SIGINT, &s->old_int, NULL);
+		sigaction(SIGHUP, &s->old_hup, NULL);
+		s->handlers_set = 0;
+	}
 	if (s->signal_fd[0] >= 0) {
 		signal_write_fd = -1;
 		close(s->signal_fd[0]);

@@ -5,6 +5,7 @@
 #define MPILOOM_SESSION_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 
 #include "canvas.h"
@@ -48,6 +49,8 @@ struct session {
 	const struct session_ops *ops;
 	int in_fd;
 	int signal_fd[2];
+	struct sigaction old_term, old_int, old_hup; /* put back on stop */
+	int handlers_set;
 	int frame_ms;
 	int poll_size_fd; /* >= 0: the terminal is ours; follow its size */
 	atomic_int finished;

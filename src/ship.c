@@ -193,11 +193,12 @@ static int receive_batches(struct tracer *tr, uint8_t **buf, int *cap, int *fina
 static void flush_recorder(struct tracer *tr, int64_t *last)
 {
 	int64_t now = clock_now_ns();
-	if (tr->recorder.flush == NULL || now - *last < RECORD_FLUSH_NS)
+	if (now - *last < RECORD_FLUSH_NS)
 		return;
 	*last = now;
 	pthread_mutex_lock(&tr->store_lock);
-	tr->recorder.flush(tr->recorder.ctx);
+	if (tr->recorder.flush != NULL)
+		tr->recorder.flush(tr->recorder.ctx);
 	pthread_mutex_unlock(&tr->store_lock);
 }
 

@@ -365,7 +365,9 @@ static void draw_axis(const struct plot *p, int y)
 			break;
 	}
 	int64_t t = p->v->t0 - (p->v->t0 % step) + (p->v->t0 > 0 ? step : 0);
-	for (; t < p->v->t0 + p->v->span; t += step) {
+	/* bounded by the number of ticks that fit, not by time: no sum here
+	 * may overflow, whatever a log says */
+	for (int tick = 0; tick <= p->w / 12 + 1 && t - p->v->t0 < p->v->span; tick++, t += step) {
 		int x = x_of(p, t);
 		if (x < p->x0)
 			continue;
@@ -404,6 +406,9 @@ int timeline_hit(const struct store *st, const struct view *v, const struct time
 		 int cols, int y, int x, struct event_ref *out)
 {
 	struct plot p = {NULL, st, v, lay, TIMELINE_GUTTER, cols - TIMELINE_GUTTER - 1};
+	/* no timeline drawn yet, or the too-small notice instead */
+	if (lay->spacing <= 0 || lay->ranks_shown == 0)
+		return 0;
 	if (p.w < 8 || x < p.x0 || x >= p.x0 + p.w || y < lay->y0 ||
 	    (y - lay->y0) % lay->spacing != 0)
 		return 0;

@@ -73,22 +73,42 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void push(struct tracer *tr, struct event_record *rec)
+/* Programs that call MPI from several threads get the record lock around
+ * everything the tracer keeps between calls (the sequence number, the
+ * open probe); single-threaded ones pay nothing for it. */
+static void lock_records(struct tracer *tr)
 {
 	if (tr->lock_records)
 		pthread_mutex_lock(&tr->record_lock);
-	rec->ev.seq = tr->seq++;
-	ring_push(&tr->ring, rec);
+}
+
+static void unlock_records(struct tracer *tr)
+{
 	if (tr->lock_records)
 		pthread_mutex_unlock(&tr->record_lock);
 }
 
+static void push_locked(struct tracer *tr, struct event_record *rec)
+{
+	rec->ev.seq = tr->seq++;
+	ring_push(&tr->ring, rec);
+}
+
+static void push(struct tracer *tr, struct event_record *rec)
+{
+	lock_records(tr);
+	push_locked(tr, rec);
+	unlock_records(tr);
+}
+
 static void close_probe(struct tracer *tr)
 {
-	if (!tr->probe_open)
-		return;
-	tr->probe_open = 0;
-	push(tr, &tr->probe);
+	lock_records(tr);
+	if (tr->probe_open) {
+		tr->probe_open = 0;
+		push_locked(tr, &tr->probe);
+	}
+	unlock_records(tr);
 }
 
 void tracer_before(struct call *c, enum event_kind kind)
@@ -228,9 +248,13 @@ void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, 
 void tracer_open_probe(struct call *c, const MPI_Status *user_status)
 {
 	struct tracer *tr = &loom_tracer;
+	lock_records(tr);
+	if (tr->probe_open) /* another thread's, not yet closed */
+		push_locked(tr, &tr->probe);
 	tr->probe = c->rec;
 	tr->probe_status = user_status;
 	tr->probe_open = 1;
+	unlock_records(tr);
 }
 
 /* The program asked what the probed message holds in datatype dt: from now
@@ -238,15 +262,15 @@ void tracer_open_probe(struct call *c, const MPI_Status *user_status)
 void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt)
 {
 	struct tracer *tr = &loom_tracer;
-	if (!tr->probe_open || status != tr->probe_status || dt == MPI_BYTE)
-		return;
+	lock_records(tr);
 	struct event *ev = &tr->probe.ev;
-	if (ev->dtype != DT_BYTE)
-		return;
-	int source = ev->st_source;
-	tracer_set_buffer(ev, ev->count, dt);
-	tracer_set_status(ev, status, dt, MPI_COMM_WORLD);
-	ev->st_source = source; /* already a world rank */
+	if (tr->probe_open && status == tr->probe_status && dt != MPI_BYTE && ev->dtype == DT_BYTE) {
+		int source = ev->st_source;
+		tracer_set_buffer(ev, ev->count, dt);
+		tracer_set_status(ev, status, dt, MPI_COMM_WORLD);
+		ev->st_source = source; /* already a world rank */
+	}
+	unlock_records(tr);
 }
 
 int tracer_start(void)

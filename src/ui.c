@@ -69,6 +69,8 @@ int ui_start(struct ui *ui, FILE *out, int rows, int cols)
 	char buf[16];
 	memset(ui, 0, sizeof *ui);
 	ui->unicode = utf8_locale();
+	rows = rows > 1000 ? 1000 : rows;
+	cols = cols > 2000 ? 2000 : cols;
 	/* The stream is a pipe: curses cannot ask it for a size. */
 	snprintf(buf, sizeof buf, "%d", rows);
 	setenv("LINES", buf, 1);
@@ -104,10 +106,19 @@ int ui_start(struct ui *ui, FILE *out, int rows, int cols)
 	return 0;
 }
 
+/* No real terminal is larger; a forged resize message must not make the
+ * screen allocate gigabytes. */
+#define UI_MAX_ROWS 1000
+#define UI_MAX_COLS 2000
+
 void ui_resize(struct ui *ui, int rows, int cols)
 {
 	if (!ui->started || rows < 1 || cols < 1)
 		return;
+	if (rows > UI_MAX_ROWS)
+		rows = UI_MAX_ROWS;
+	if (cols > UI_MAX_COLS)
+		cols = UI_MAX_COLS;
 	resizeterm(rows, cols);
 	ui->rows = LINES;
 	ui->cols = COLS;

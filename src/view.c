@@ -5,7 +5,7 @@
 #include "view.h"
 
 #define MIN_SPAN 1000 /* 1 us across the screen: zooming further shows nothing */
-#define MAX_SPAN (INT64_C(1) << 50)
+#define MAX_SPAN (INT64_C(1) << 60)
 
 void view_init(struct view *v)
 {
@@ -83,7 +83,13 @@ void view_zoom(struct view *v, int in)
 
 void view_scroll(struct view *v, int direction)
 {
-	v->t0 += direction * (v->span / 8 > 0 ? v->span / 8 : 1);
+	int64_t t0 = v->t0 + direction * (v->span / 8 > 0 ? v->span / 8 : 1);
+	/* stay where times can be: a held key must not overflow t0 */
+	if (t0 > EVENT_TIME_MAX)
+		t0 = EVENT_TIME_MAX;
+	if (t0 < -EVENT_TIME_MAX)
+		t0 = -EVENT_TIME_MAX;
+	v->t0 = t0;
 	v->fit = 0;
 }
 

@@ -62,6 +62,13 @@ static void test_rejects_damage(void)
 	CHECK(event_decode(wire, &out) == -1);
 	memset(wire, 0, sizeof wire); /* kind none */
 	CHECK(event_decode(wire, &out) == -1);
+	/* a time no run can have: the views' sums would overflow */
+	in.t_begin = INT64_MAX - 1000;
+	event_encode(&in, wire);
+	CHECK(event_decode(wire, &out) == -1);
+	in.t_begin = -EVENT_TIME_MAX;
+	event_encode(&in, wire);
+	CHECK(event_decode(wire, &out) == 0);
 }
 
 static void test_durations(void)

@@ -164,6 +164,9 @@ static void test_too_small(void)
 	frame_draw(&cv, st, &v, &info, &lay);
 	CHECK(find_row(&cv, "needs at least 80x24 (this is 70x20)", row) == 10);
 	CHECK(find_row(&cv, "r0", row) < 0);
+	/* a click on the notice (no timeline, spacing 0) selects nothing */
+	struct event_ref ref;
+	CHECK(timeline_hit(st, &v, &lay, cv.cols, 3, 10, &ref) == 0);
 	canvas_free(&cv);
 	store_free(st);
 }
