@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,14 @@ static int run_plain(char **args)
 		return 2;
 	}
 	if (pid == 0) {
+		/* Nothing reads keys without a screen; mpiexec would otherwise
+		 * read the terminal for rank 0 and be stopped (SIGTTIN) when
+		 * run in the background. */
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0) {
+			fprintf(stderr, "mpiloom: /dev/null: %s\n", strerror(errno));
+			_exit(127);
+		}
 		execv(args[0], args);
 		fprintf(stderr, "mpiloom: cannot run %s: %s\n", args[0], strerror(errno));
 		_exit(127);

@@ -25,7 +25,7 @@ echo "ok mpiloom --text gather: 4 ranks by default"
 # Found through PATH, and by a relative path from elsewhere.
 cmd="PATH=$top_builddir/src:\$PATH mpiloom -n 2 --text gather"
 rc=0
-PATH=$top_builddir/src:$PATH with_preload timeout -k 5 60 mpiloom -n 2 --text gather >"$out" 2>"$err" || rc=$?
+PATH=$top_builddir/src:$PATH with_preload timeout -k 5 60 mpiloom -n 2 --text gather </dev/null >"$out" 2>"$err" || rc=$?
 launched 2 "[1, 4]"
 echo "ok mpiloom found through PATH"
 
@@ -33,7 +33,7 @@ mkdir "$tmp/elsewhere"
 ln -s "$MPILOOM" "$tmp/elsewhere/loom"
 cmd="(cd $tmp && elsewhere/loom -n 2 --text gather)"
 rc=0
-(cd "$tmp" && with_preload timeout -k 5 60 elsewhere/loom -n 2 --text gather) >"$out" 2>"$err" || rc=$?
+(cd "$tmp" && with_preload timeout -k 5 60 elsewhere/loom -n 2 --text gather </dev/null) >"$out" 2>"$err" || rc=$?
 launched 2 "[1, 4]"
 echo "ok mpiloom through a relative symlink"
 
@@ -54,7 +54,7 @@ echo "ok bad -n refused"
 
 cmd="MPILOOM_MPIEXEC=/nonexistent $MPILOOM -n 2 --text gather"
 rc=0
-MPILOOM_MPIEXEC=/nonexistent timeout -k 5 60 "$MPILOOM" -n 2 --text gather >"$out" 2>"$err" || rc=$?
+MPILOOM_MPIEXEC=/nonexistent timeout -k 5 60 "$MPILOOM" -n 2 --text gather </dev/null >"$out" 2>"$err" || rc=$?
 assert_eq "$rc" 2 "a missing mpiexec: exit status"
 assert_eq "$(grep -c '' "$err")" 1 "a missing mpiexec: lines on stderr"
 grep -q '/nonexistent' "$err" || fail "a missing mpiexec: stderr does not name it"

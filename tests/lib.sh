@@ -36,7 +36,7 @@ run_mpi() {
 	shift
 	cmd="$MPIEXEC -n $_n $MPILOOM --text $*"
 	rc=0
-	with_preload timeout -k 5 60 "$MPIEXEC" -n "$_n" "$MPILOOM" --text "$@" >"$out" 2>"$err" || rc=$?
+	with_preload timeout -k 5 60 "$MPIEXEC" -n "$_n" "$MPILOOM" --text "$@" </dev/null >"$out" 2>"$err" || rc=$?
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "timed out after 60 s"
 }
 
@@ -44,7 +44,7 @@ run_mpi() {
 run_plain() {
 	cmd="$MPILOOM $*"
 	rc=0
-	with_preload timeout -k 5 60 "$MPILOOM" "$@" >"$out" 2>"$err" || rc=$?
+	with_preload timeout -k 5 60 "$MPILOOM" "$@" </dev/null >"$out" 2>"$err" || rc=$?
 	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "timed out after 60 s"
 }
 

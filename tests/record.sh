@@ -74,7 +74,7 @@ echo "ok not a log"
 
 # a file that cannot be written: refused before any rank starts
 rc=0
-with_preload timeout 20 "$MPILOOM" -n 2 --text --record /nonexistent/dir/x.loom gather >"$out" 2>"$err" || rc=$?
+with_preload timeout 20 "$MPILOOM" -n 2 --text --record /nonexistent/dir/x.loom gather </dev/null >"$out" 2>"$err" || rc=$?
 assert_eq "$rc" 2 "unwritable record path"
 grep -q 'cannot record to /nonexistent/dir/x.loom: No such file or directory' "$err" ||
 	fail "unwritable path message"

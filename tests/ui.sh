@@ -163,7 +163,7 @@ echo "ok scrolling"
 #    End shows the whole run; q leaves the terminal as it was
 MPILOOM_BIN=$top_builddir/src/mpiloom
 env ${MPILOOM_TEST_PRELOAD:+LD_PRELOAD="$MPILOOM_TEST_PRELOAD"} timeout 60 \
-	"$MPILOOM_BIN" -n 4 --text --record "$tmp/run.loom" tree-sum >/dev/null ||
+	"$MPILOOM_BIN" -n 4 --text --record "$tmp/run.loom" tree-sum </dev/null >/dev/null ||
 	fail "recording for replay"
 start 100 30 "$MPILOOM replay $tmp/run.loom"
 wait_for 'REPLAY \| paused x1 at start'
