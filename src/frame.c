@@ -37,8 +37,10 @@ static void draw_status(struct canvas *cv, const struct store *st, const struct 
 	canvas_fill(cv, 0, 0, cv->cols, CELL_CHAR(' '), C_BAR, A_REV_);
 	const char *state = fi->state == RUN_LIVE ? (v->paused ? "PAUSED" : "LIVE")
 				: fi->state == RUN_REPLAY ? "REPLAY" : "FINISHED";
-	snprintf(buf, sizeof buf, " mpiloom | %s | %u ranks | %llu events | %s", fi->scenario,
-		 store_nranks(st), (unsigned long long)view_events_seen(st, v), state);
+	/* on a narrow screen the key hint matters more than the program's name */
+	snprintf(buf, sizeof buf, "%s%s | %u ranks | %llu events | %s",
+		 cv->cols >= 100 ? " mpiloom | " : " ", fi->scenario, store_nranks(st),
+		 (unsigned long long)view_events_seen(st, v), state);
 	int x = canvas_text(cv, 0, 0, buf, C_BAR, A_REV_);
 	if (fi->extra != NULL)
 		x = canvas_text(cv, 0, x, fi->extra, C_BAR, A_REV_);

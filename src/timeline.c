@@ -241,6 +241,14 @@ static void place_label(const struct plot *p, int y, int xs, int xr, const char 
 			return;
 		}
 	}
+	/* no room beside it: on the line itself, in its middle ("──t1──") */
+	int mid = (lo + hi) / 2 - len / 2;
+	for (int i = -1; i <= len; i++) {
+		const struct cell *c = canvas_at(p->cv, y, mid + i);
+		if (c == NULL || c->glyph != G_HLINE || mid + i < p->x0 || mid + i >= p->x0 + p->w)
+			return;
+	}
+	canvas_text(p->cv, y, mid, label, C_LEVEL, A_NONE_);
 }
 
 static void message_label(const struct event *send, char *buf, size_t size)
