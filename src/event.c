@@ -1,10 +1,10 @@
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "event.h"
-
-#include <stddef.h>
+#include "le.h"
 
 _Static_assert(sizeof(struct event) == EVENT_WIRE_SIZE,
 	       "struct event must stay 64 bytes: the store and the log rely on it");
@@ -127,65 +127,26 @@ int64_t event_status_bytes(const struct event *ev)
 	return (int64_t)ev->st_count * ev->type_size;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	uint32_t v = 0;
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 void event_encode(const struct event *ev, uint8_t out[EVENT_WIRE_SIZE])
 {
 	if (WIRE_IS_NATIVE) {
 		memcpy(out, ev, EVENT_WIRE_SIZE);
 		return;
 	}
-	put64(out + 0, (uint64_t)ev->t_begin);
-	put32(out + 8, ev->dur);
-	put32(out + 12, ev->rank);
-	put32(out + 16, ev->seq);
-	put32(out + 20, (uint32_t)ev->peer);
-	put32(out + 24, (uint32_t)ev->tag);
-	put32(out + 28, (uint32_t)ev->count);
-	put32(out + 32, ev->type_size);
-	put32(out + 36, (uint32_t)ev->st_source);
-	put32(out + 40, (uint32_t)ev->st_tag);
-	put32(out + 44, (uint32_t)ev->st_count);
-	put32(out + 48, (uint32_t)ev->st_elements);
-	put32(out + 52, ev->aux);
-	put16(out + 56, ev->comm);
+	le_put64(out + 0, (uint64_t)ev->t_begin);
+	le_put32(out + 8, ev->dur);
+	le_put32(out + 12, ev->rank);
+	le_put32(out + 16, ev->seq);
+	le_put32(out + 20, (uint32_t)ev->peer);
+	le_put32(out + 24, (uint32_t)ev->tag);
+	le_put32(out + 28, (uint32_t)ev->count);
+	le_put32(out + 32, ev->type_size);
+	le_put32(out + 36, (uint32_t)ev->st_source);
+	le_put32(out + 40, (uint32_t)ev->st_tag);
+	le_put32(out + 44, (uint32_t)ev->st_count);
+	le_put32(out + 48, (uint32_t)ev->st_elements);
+	le_put32(out + 52, ev->aux);
+	le_put16(out + 56, ev->comm);
 	out[58] = ev->kind;
 	out[59] = ev->dtype;
 	out[60] = ev->flags;
@@ -203,20 +164,20 @@ static int decode_fields(const uint8_t in[EVENT_WIRE_SIZE], struct event *ev)
 		memcpy(ev, in, EVENT_WIRE_SIZE);
 		return 0;
 	}
-	ev->t_begin = (int64_t)get64(in + 0);
-	ev->dur = get32(in + 8);
-	ev->rank = get32(in + 12);
-	ev->seq = get32(in + 16);
-	ev->peer = (int32_t)get32(in + 20);
-	ev->tag = (int32_t)get32(in + 24);
-	ev->count = (int32_t)get32(in + 28);
-	ev->type_size = get32(in + 32);
-	ev->st_source = (int32_t)get32(in + 36);
-	ev->st_tag = (int32_t)get32(in + 40);
-	ev->st_count = (int32_t)get32(in + 44);
-	ev->st_elements = (int32_t)get32(in + 48);
-	ev->aux = get32(in + 52);
-	ev->comm = get16(in + 56);
+	ev->t_begin = (int64_t)le_get64(in + 0);
+	ev->dur = le_get32(in + 8);
+	ev->rank = le_get32(in + 12);
+	ev->seq = le_get32(in + 16);
+	ev->peer = (int32_t)le_get32(in + 20);
+	ev->tag = (int32_t)le_get32(in + 24);
+	ev->count = (int32_t)le_get32(in + 28);
+	ev->type_size = le_get32(in + 32);
+	ev->st_source = (int32_t)le_get32(in + 36);
+	ev->st_tag = (int32_t)le_get32(in + 40);
+	ev->st_count = (int32_t)le_get32(in + 44);
+	ev->st_elements = (int32_t)le_get32(in + 48);
+	ev->aux = le_get32(in + 52);
+	ev->comm = le_get16(in + 56);
 	ev->kind = in[58];
 	ev->dtype = in[59];
 	ev->flags = in[60];

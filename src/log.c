@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "crc32.h"
+#include "le.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -48,29 +49,6 @@ enum chunk_type {
 _Static_assert(WRITER_PAYLOAD >= LOG_CHUNK_EVENTS * TOTAL_SIZE,
 	       "the writer's buffer must hold a rank totals chunk");
 _Static_assert(RESULT_FIXED + LOG_TEXT_MAX <= PAYLOAD_MAX, "a result chunk must be readable");
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 static char *copy_string(const uint8_t *p, size_t n)
 {
@@ -168,10 +146,10 @@ static int emit_chunk(struct log_writer *w, uint8_t *head, uint32_t type, size_t
 		      uint32_t count)
 {
 	memcpy(head, chunk_magic, sizeof chunk_magic);
-	put32(head + 4, type);
-	put32(head + 8, (uint32_t)len);
-	put32(head + 12, count);
-	put32(head + 16, chunk_crc(head, head + CHUNK_HEAD, (uint32_t)len));
+	le_put32(head + 4, type);
+	le_put32(head + 8, (uint32_t)len);
+	le_put32(head + 12, count);
+	le_put32(head + 16, chunk_crc(head, head + CHUNK_HEAD, (uint32_t)len));
 	return write_all(w, head, CHUNK_HEAD + len);
 }
 
@@ -192,8 +170,8 @@ static int flush_totals(struct log_writer *w)
 		uint32_t n = 0;
 		uint8_t *p = w->buf + CHUNK_HEAD;
 		for (; n < LOG_CHUNK_EVENTS && i < w->ntotals; n++, i++) {
-			put32(p + n * TOTAL_SIZE, w->totals[i].rank);
-			put32(p + n * TOTAL_SIZE + 4, w->totals[i].total);
+			le_put32(p + n * TOTAL_SIZE, w->totals[i].rank);
+			le_put32(p + n * TOTAL_SIZE + 4, w->totals[i].total);
 		}
 		if (emit_chunk(w, w->buf, CHUNK_RANK_TOTALS, (size_t)n * TOTAL_SIZE, n) != 0)
 			return -1;
@@ -209,9 +187,9 @@ static int flush_result(struct log_writer *w)
 	size_t n = strlen(w->result.text);
 	uint8_t *chunk = xmalloc(CHUNK_HEAD + RESULT_FIXED + n);
 	uint8_t *p = chunk + CHUNK_HEAD;
-	put32(p, w->result.ok_ranks);
-	put32(p + 4, w->result.size);
-	put32(p + 8, (uint32_t)n);
+	le_put32(p, w->result.ok_ranks);
+	le_put32(p + 4, w->result.size);
+	le_put32(p + 8, (uint32_t)n);
 	memcpy(p + RESULT_FIXED, w->result.text, n);
 	w->result_pending = 0;
 	int rc = emit_chunk(w, chunk, CHUNK_RESULT, RESULT_FIXED + n, 1);
@@ -304,7 +282,7 @@ static const char *header_problem(const struct log_header *h)
 static size_t put_string(uint8_t *p, const char *s)
 {
 	size_t n = strlen(or_empty(s));
-	put32(p, (uint32_t)n);
+	le_put32(p, (uint32_t)n);
 	memcpy(p + 4, or_empty(s), n);
 	return 4 + n;
 }
@@ -315,17 +293,17 @@ static int write_header(struct log_writer *w, const struct log_header *h)
 		     strlen(or_empty(h->host));
 	uint8_t *p = xcalloc(len, 1);
 	memcpy(p, file_magic, sizeof file_magic);
-	put32(p + HDR_VERSION, LOG_FORMAT_VERSION);
-	put32(p + HDR_LENGTH, (uint32_t)len);
-	put32(p + HDR_NRANKS, h->nranks);
-	put32(p + HDR_FLAGS, 0);
-	put64(p + HDR_CREATED, (uint64_t)h->created);
-	put64(p + HDR_RTT, (uint64_t)h->clock_max_rtt_ns);
+	le_put32(p + HDR_VERSION, LOG_FORMAT_VERSION);
+	le_put32(p + HDR_LENGTH, (uint32_t)len);
+	le_put32(p + HDR_NRANKS, h->nranks);
+	le_put32(p + HDR_FLAGS, 0);
+	le_put64(p + HDR_CREATED, (uint64_t)h->created);
+	le_put64(p + HDR_RTT, (uint64_t)h->clock_max_rtt_ns);
 	size_t off = HDR_STRINGS;
 	off += put_string(p + off, h->scenario);
 	off += put_string(p + off, h->args);
 	off += put_string(p + off, h->host);
-	put32(p + off, crc32(p, off));
+	le_put32(p + off, crc32(p, off));
 	int rc = write_all(w, p, len);
 	free(p);
 	return rc;
@@ -529,7 +507,7 @@ static int well_formed(const struct chunk *c)
 	case CHUNK_EVENTS:
 		return head_plausible(c) && events_well_formed(c->payload, c->len, c->count);
 	case CHUNK_RESULT:
-		return head_plausible(c) && get32(c->payload + 8) == c->len - RESULT_FIXED;
+		return head_plausible(c) && le_get32(c->payload + 8) == c->len - RESULT_FIXED;
 	case CHUNK_RANK_TOTALS:
 	case CHUNK_END:
 		return head_plausible(c);
@@ -550,10 +528,10 @@ static enum chunk_state read_chunk(struct src *s, uint64_t off, struct chunk *c,
 	}
 	if (memcmp(p, chunk_magic, sizeof chunk_magic) != 0)
 		return CHUNK_INVALID;
-	c->type = get32(p + 4);
-	c->len = get32(p + 8);
-	c->count = get32(p + 12);
-	uint32_t want = get32(p + 16);
+	c->type = le_get32(p + 4);
+	c->len = le_get32(p + 8);
+	c->count = le_get32(p + 12);
+	uint32_t want = le_get32(p + 16);
 	uint32_t crc = crc32_update(CRC32_INIT, p + 4, 12);
 	if (c->len > PAYLOAD_MAX || (resync && !head_plausible(c)))
 		return CHUNK_INVALID;
@@ -634,13 +612,13 @@ static void take_chunk(struct reader *rd, const struct chunk *c)
 	case CHUNK_RANK_TOTALS:
 		for (uint32_t i = 0; i < c->count; i++) {
 			const uint8_t *p = c->payload + (size_t)i * TOTAL_SIZE;
-			store_rank_done(rd->st, get32(p), get32(p + 4));
+			store_rank_done(rd->st, le_get32(p), le_get32(p + 4));
 		}
 		break;
 	case CHUNK_RESULT:
 		free(rep->result.text);
-		rep->result.ok_ranks = get32(c->payload);
-		rep->result.size = get32(c->payload + 4);
+		rep->result.ok_ranks = le_get32(c->payload);
+		rep->result.size = le_get32(c->payload + 4);
 		rep->result.text =
 		    copy_string(c->payload + RESULT_FIXED, c->len - RESULT_FIXED);
 		rep->has_result = 1;
@@ -708,7 +686,7 @@ static int header_string(const uint8_t *p, size_t *off, size_t end, char **out)
 {
 	if (end - *off < 4)
 		return -1;
-	uint32_t n = get32(p + *off);
+	uint32_t n = le_get32(p + *off);
 	if (n > LOG_STRING_MAX || n > end - *off - 4)
 		return -1;
 	*out = copy_string(p + *off + 4, n);
@@ -719,9 +697,9 @@ static int header_string(const uint8_t *p, size_t *off, size_t end, char **out)
 static int header_fields(const uint8_t *p, uint32_t len, struct log_header *h, const char *name,
 			 struct strbuf *err)
 {
-	h->nranks = get32(p + HDR_NRANKS);
-	h->created = (int64_t)get64(p + HDR_CREATED);
-	h->clock_max_rtt_ns = (int64_t)get64(p + HDR_RTT);
+	h->nranks = le_get32(p + HDR_NRANKS);
+	h->created = (int64_t)le_get64(p + HDR_CREATED);
+	h->clock_max_rtt_ns = (int64_t)le_get64(p + HDR_RTT);
 	if (h->nranks == 0 || h->nranks > LOG_RANKS_MAX) {
 		strbuf_printf(err, "%s: damaged header (%u ranks)", name, h->nranks);
 		return -1;
@@ -751,7 +729,7 @@ static int read_header(struct src *s, const char *name, struct log_header *h, ui
 	}
 	if (got < HDR_LENGTH + 4)
 		return header_error(err, name, "truncated log header");
-	uint32_t version = get32(p + HDR_VERSION), len = get32(p + HDR_LENGTH);
+	uint32_t version = le_get32(p + HDR_VERSION), len = le_get32(p + HDR_LENGTH);
 	if (len < HDR_LENGTH + 8 || len > HDR_MAX) {
 		strbuf_printf(err, "%s: damaged header (length %u)", name, len);
 		return -1;
@@ -762,7 +740,7 @@ static int read_header(struct src *s, const char *name, struct log_header *h, ui
 			      (unsigned long long)s->size, len);
 		return -1;
 	}
-	if (crc32(p, len - 4) != get32(p + len - 4))
+	if (crc32(p, len - 4) != le_get32(p + len - 4))
 		return header_error(err, name, "damaged header (checksum mismatch)");
 	h->version = version;
 	if (version > LOG_FORMAT_VERSION) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "le.h"
 #include "tracer.h"
 #include "xalloc.h"
 
@@ -30,25 +31,13 @@ struct batch_header {
 	uint32_t total;
 };
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 static void encode_header(uint8_t *buf, const struct batch_header *h)
 {
-	put32(buf, h->magic);
-	put32(buf + 4, h->rank);
-	put32(buf + 8, h->nrec);
-	put32(buf + 12, h->flags);
-	put32(buf + 16, h->total);
+	le_put32(buf, h->magic);
+	le_put32(buf + 4, h->rank);
+	le_put32(buf + 8, h->nrec);
+	le_put32(buf + 12, h->flags);
+	le_put32(buf + 16, h->total);
 }
 
 static void pause_ns(long ns)
@@ -140,9 +129,9 @@ static void drain_own(struct tracer *tr)
  * that does not decode is counted as rejected, not trusted. */
 static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int source)
 {
-	if (bytes < HEADER_SIZE || get32(buf) != BATCH_MAGIC || get32(buf + 4) != (uint32_t)source)
+	if (bytes < HEADER_SIZE || le_get32(buf) != BATCH_MAGIC || le_get32(buf + 4) != (uint32_t)source)
 		return -1;
-	uint32_t nrec = get32(buf + 8), flags = get32(buf + 12), total = get32(buf + 16);
+	uint32_t nrec = le_get32(buf + 8), flags = le_get32(buf + 12), total = le_get32(buf + 16);
 	if ((size_t)bytes != HEADER_SIZE + (size_t)nrec * EVENT_RECORD_WIRE_SIZE)
 		return -1;
 	pthread_mutex_lock(&tr->store_lock);
