@@ -210,11 +210,10 @@ void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt)
 
 /* The preview copies at most EVENT_PREVIEW_MAX bytes of a contiguous
  * predefined type: cheap enough for every call, and all a person reads. */
-void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count,
-			MPI_Datatype dt)
+void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count)
 {
 	struct event *ev = &rec->ev;
-	enum event_dtype code = dtype_code(dt);
+	enum event_dtype code = ev->dtype; /* tracer_set_buffer looked it up */
 	size_t size = event_dtype_size(code);
 	ev->preview_len = 0;
 	/* MPI_PACKED previews as bytes: it has no values of its own */
@@ -239,7 +238,7 @@ void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, 
 		ev->st_count = n == MPI_UNDEFINED ? EV_UNSET : n;
 	/* For a predefined datatype elements and count are the same number:
 	 * ask MPI only when they can differ. */
-	if (event_dtype_size(dtype_code(dt)) != 0)
+	if (event_dtype_size(ev->dtype) != 0)
 		ev->st_elements = ev->st_count;
 	else if (PMPI_Get_elements(st, dt, &n) == MPI_SUCCESS)
 		ev->st_elements = n == MPI_UNDEFINED ? EV_UNSET : n;

@@ -68,8 +68,9 @@ void tracer_commit(struct call *c);
 int tracer_world_rank(MPI_Comm comm, int rank);
 uint16_t tracer_comm_id(MPI_Comm comm);
 void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
-void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count,
-			MPI_Datatype dt);
+/* Both after tracer_set_buffer with the same datatype: they reuse the
+ * datatype code it looked up (one lookup a call, on the hot path). */
+void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count);
 void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, MPI_Comm comm);
 void tracer_open_probe(struct call *c, const MPI_Status *user_status);
 void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt);

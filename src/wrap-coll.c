@@ -42,7 +42,7 @@ int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
 	tracer_after(&c);
 	set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
-	tracer_set_preview(&c.rec, buf, count, dt);
+	tracer_set_preview(&c.rec, buf, count);
 	tracer_commit(&c);
 	return rc;
 }
@@ -65,10 +65,10 @@ static void finish_rooted(struct call *c, MPI_Comm comm, int root, const struct 
 		int size = 0;
 		PMPI_Comm_size(comm, &size);
 		tracer_set_buffer(&c->rec.ev, s->whole_count, s->whole_type);
-		tracer_set_preview(&c->rec, s->whole, (int64_t)s->whole_count * size, s->whole_type);
+		tracer_set_preview(&c->rec, s->whole, (int64_t)s->whole_count * size);
 	} else {
 		tracer_set_buffer(&c->rec.ev, s->part_count, s->part_type);
-		tracer_set_preview(&c->rec, s->part, s->part_count, s->part_type);
+		tracer_set_preview(&c->rec, s->part, s->part_count);
 	}
 	tracer_commit(c);
 }
@@ -117,7 +117,7 @@ int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, M
 	set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	int root_side = (c.rec.ev.flags & EVF_ROOT) || sendbuf == MPI_IN_PLACE;
-	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, count, dt);
+	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, count);
 	tracer_commit(&c);
 	return rc;
 }
@@ -133,7 +133,7 @@ int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt
 	tracer_after(&c);
 	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
-	tracer_set_preview(&c.rec, recvbuf, count, dt);
+	tracer_set_preview(&c.rec, recvbuf, count);
 	tracer_commit(&c);
 	return rc;
 }

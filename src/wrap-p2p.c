@@ -18,7 +18,7 @@ static int traced_send(enum event_kind kind,
 	c.rec.ev.tag = tag;
 	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
-	tracer_set_preview(&c.rec, buf, count, dt);
+	tracer_set_preview(&c.rec, buf, count);
 	tracer_commit(&c);
 	return rc;
 }
@@ -66,7 +66,7 @@ int MPI_Recv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Com
 	if (rc == MPI_SUCCESS) {
 		tracer_set_status(&c.rec.ev, st, dt, comm);
 		if (c.rec.ev.st_count > 0)
-			tracer_set_preview(&c.rec, buf, c.rec.ev.st_count, dt);
+			tracer_set_preview(&c.rec, buf, c.rec.ev.st_count);
 	}
 	tracer_commit(&c);
 	return rc;

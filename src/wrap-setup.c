@@ -93,7 +93,7 @@ int MPI_Pack(const void *inbuf, int incount, MPI_Datatype datatype, void *outbuf
 	int rc = PMPI_Pack(inbuf, incount, datatype, outbuf, outsize, position, comm);
 	tracer_after(&c);
 	tracer_set_buffer(&c.rec.ev, incount, datatype);
-	tracer_set_preview(&c.rec, inbuf, incount, datatype);
+	tracer_set_preview(&c.rec, inbuf, incount);
 	c.rec.ev.st_count = *position - before;
 	tracer_commit(&c);
 	return rc;
@@ -111,7 +111,7 @@ int MPI_Unpack(const void *inbuf, int insize, int *position, void *outbuf, int o
 	tracer_after(&c);
 	tracer_set_buffer(&c.rec.ev, outcount, datatype);
 	if (rc == MPI_SUCCESS)
-		tracer_set_preview(&c.rec, outbuf, outcount, datatype);
+		tracer_set_preview(&c.rec, outbuf, outcount);
 	c.rec.ev.st_count = *position - before;
 	tracer_commit(&c);
 	return rc;
