@@ -17,6 +17,7 @@
 #include "log.h"
 #include "store.h"
 #include "strbuf.h"
+#include "synth.h"
 
 #define RANKS  8
 #define EVENTS 10000000L
@@ -41,36 +42,13 @@ static long max_rss_kib(void)
 	return ru.ru_maxrss;
 }
 
-/* Ranks pair up (0-1, 2-3, ...) and ping-pong, 1 us apart: each exchange
- * is a send on one side and its receive on the other, as in bench/render. */
+/* The synthetic run of synth.h, without previews. */
 static int write_log(struct log_writer *w)
 {
 	uint32_t seq[RANKS] = {0};
 	for (long k = 0; k < EVENTS / 2; k++) {
-		uint32_t a = (uint32_t)(k % (RANKS / 2)) * 2, b = a + 1;
-		uint32_t from = (k / (RANKS / 2)) % 2 ? b : a, to = from == a ? b : a;
-		int64_t t = k * 1000;
-		struct event s = {.t_begin = t,
-				  .dur = 300,
-				  .rank = from,
-				  .seq = seq[from]++,
-				  .peer = (int32_t)to,
-				  .tag = 1,
-				  .count = 1,
-				  .type_size = 8,
-				  .st_source = EV_UNSET,
-				  .st_tag = EV_UNSET,
-				  .kind = EV_SEND,
-				  .dtype = DT_DOUBLE};
-		struct event r = s;
-		r.t_begin = t + 500;
-		r.rank = to;
-		r.seq = seq[to]++;
-		r.peer = (int32_t)from;
-		r.st_source = (int32_t)from;
-		r.st_tag = 1;
-		r.st_count = r.st_elements = 1;
-		r.kind = EV_RECV;
+		struct event s, r;
+		synth_exchange(k, RANKS, seq, 500, 0, &s, &r);
 		if (log_writer_add(w, &s, NULL) != 0 || log_writer_add(w, &r, NULL) != 0)
 			return -1;
 	}

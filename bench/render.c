@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "frame.h"
 #include "store.h"
+#include "synth.h"
 #include "ui.h"
 #include "view.h"
 
@@ -19,30 +20,15 @@
 #define EVENTS 1000000
 #define FRAMES 50
 
-/* Ranks pair up (0-1, 2-3, ...) and ping-pong: each exchange is a send
- * on one side and a matched receive on the other, 1 us apart. */
+/* The synthetic run of synth.h, with 8-byte previews. */
 static struct store *synthetic_store(void)
 {
 	struct store *st = store_new(RANKS);
 	uint32_t seq[RANKS] = {0};
 	uint8_t preview[8] = {0};
 	for (long k = 0; k < EVENTS / 2; k++) {
-		uint32_t a = (uint32_t)(k % (RANKS / 2)) * 2, b = a + 1;
-		uint32_t from = (k / (RANKS / 2)) % 2 ? b : a, to = from == a ? b : a;
-		int64_t t = k * 1000;
-		struct event s = {.t_begin = t, .dur = 300, .rank = from, .seq = seq[from]++,
-				  .peer = (int32_t)to, .tag = 1, .count = 1, .type_size = 8,
-				  .st_source = EV_UNSET, .st_tag = EV_UNSET, .kind = EV_SEND,
-				  .dtype = DT_DOUBLE, .preview_len = 8, .preview_dtype = DT_DOUBLE};
-		struct event r = s;
-		r.t_begin = t + 100;
-		r.rank = to;
-		r.seq = seq[to]++;
-		r.peer = (int32_t)from;
-		r.st_source = (int32_t)from;
-		r.st_tag = 1;
-		r.st_count = r.st_elements = 1;
-		r.kind = EV_RECV;
+		struct event s, r;
+		synth_exchange(k, RANKS, seq, 100, 1, &s, &r);
 		if (store_add(st, &s, preview) != 0 || store_add(st, &r, preview) != 0)
 			exit(1);
 	}
