@@ -41,27 +41,29 @@ kinds() {
 	awk -v r="r$1" '$2 == r { printf "%s%s", sep, $4; sep = " " } END { print "" }' "$out"
 }
 
+# others_hold_squares N KIND: every rank but 0 shows (rank+1)^2 in its
+# KIND line's preview (what it sent to a gather, what a scatter gave it).
+others_hold_squares() {
+	_r=1
+	while [ "$_r" -lt "$1" ]; do
+		assert_eq "$(data_of "$_r" "$2")" "[$(((_r + 1) * (_r + 1)))]" "$2 $1: r$_r's preview"
+		_r=$((_r + 1))
+	done
+}
+
 # 10 ranks: the preview and the result list only the first 8.
 for n in 1 2 3 4 5 8 10; do
 	run_ok "$n" gather
 	sq=$(squares "$n")
 	assert_eq "$(data_of 0 gather)" "$sq" "gather $n: the root's preview"
 	assert_eq "$(result_text)" "data = $sq" "gather $n: result"
-	r=1
-	while [ "$r" -lt "$n" ]; do
-		assert_eq "$(data_of "$r" gather)" "[$(((r + 1) * (r + 1)))]" "gather $n: r$r's preview"
-		r=$((r + 1))
-	done
+	others_hold_squares "$n" gather
 	echo "ok gather $n: $sq"
 
 	run_ok "$n" scatter
 	assert_eq "$(data_of 0 scatter)" "$sq" "scatter $n: the root's preview"
 	assert_eq "$(result_text)" "got 1" "scatter $n: result"
-	r=1
-	while [ "$r" -lt "$n" ]; do
-		assert_eq "$(data_of "$r" scatter)" "[$(((r + 1) * (r + 1)))]" "scatter $n: r$r's preview"
-		r=$((r + 1))
-	done
+	others_hold_squares "$n" scatter
 	echo "ok scatter $n"
 done
 
