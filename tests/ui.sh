@@ -34,6 +34,10 @@ fail() {
 	echo "ui: FAIL: $*" >&2
 	echo "--- screen:" >&2
 	screen >&2 2>/dev/null
+	if [ -n "${replay_log:-}" ]; then
+		echo "--- the log replayed:" >&2
+		"$top_builddir/src/mpiloom" dump "$replay_log" >&2 2>&1
+	fi
 	exit 1
 }
 
@@ -165,11 +169,15 @@ MPILOOM_BIN=$top_builddir/src/mpiloom
 env ${MPILOOM_TEST_PRELOAD:+LD_PRELOAD="$MPILOOM_TEST_PRELOAD"} timeout 60 \
 	"$MPILOOM_BIN" -n 4 --text --record "$tmp/run.loom" tree-sum </dev/null >/dev/null ||
 	fail "recording for replay"
+replay_log=$tmp/run.loom
 start 100 30 "$MPILOOM replay $tmp/run.loom"
 wait_for 'REPLAY \| paused x1 at start'
 screen | grep -q '▲' && fail "a message before anything happened"
-for k in 1 2 3 4 5 6 7 8 9 10; do T send-keys -t ui n; done
-wait_for '\| 10 events \|'
+# one key at a time, each step seen before the next: a failure names the step
+for k in 1 2 3 4 5 6 7 8 9 10; do
+	T send-keys -t ui n
+	wait_for "\\| $k events? \\|"
+done
 screen >"$tmp/ten"
 T send-keys -t ui n
 wait_for '\| 11 events \|'
@@ -192,6 +200,7 @@ wait_for 'paused x64 at end' 30
 T send-keys -t ui q
 finished
 grep -q 'EXIT=0' "$tmp/exit" || fail "replay exit status $(cat "$tmp/exit")"
+replay_log=
 echo "ok replay"
 
 # 9. compare on the screen: the table and bars when it ends, the verdict,
