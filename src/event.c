@@ -29,6 +29,16 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_GATHER] = "gather",	      [EV_SCATTER] = "scatter",	  [EV_REDUCE] = "reduce",
 	[EV_ALLREDUCE] = "allreduce", [EV_PACK] = "pack",	  [EV_UNPACK] = "unpack",
 	[EV_COMPUTE] = "compute",     [EV_RESULT] = "result",	  [EV_ABORT] = "abort",
+	[EV_SENDRECV_SEND] = "sendrecv-send", [EV_SENDRECV_RECV] = "sendrecv-recv",
+	[EV_ISEND] = "isend",	      [EV_ISSEND] = "issend",	  [EV_IRECV] = "irecv",
+	[EV_WAIT] = "wait",	      [EV_WAITALL] = "waitall",	  [EV_WAITANY] = "waitany",
+	[EV_WAITSOME] = "waitsome",   [EV_TEST] = "test",	  [EV_TESTALL] = "testall",
+	[EV_TESTANY] = "testany",     [EV_TESTSOME] = "testsome", [EV_GATHERV] = "gatherv",
+	[EV_SCATTERV] = "scatterv",   [EV_ALLGATHER] = "allgather",
+	[EV_ALLGATHERV] = "allgatherv", [EV_ALLTOALL] = "alltoall",
+	[EV_ALLTOALLV] = "alltoallv", [EV_COMM_SPLIT] = "comm_split",
+	[EV_COMM_DUP] = "comm_dup",   [EV_CART_CREATE] = "cart_create",
+	[EV_COMM_FREE] = "comm_free",
 };
 
 static const struct {
@@ -89,6 +99,27 @@ int event_is_collective(const struct event *ev)
 	case EV_SCATTER:
 	case EV_REDUCE:
 	case EV_ALLREDUCE:
+	case EV_GATHERV:
+	case EV_SCATTERV:
+	case EV_ALLGATHER:
+	case EV_ALLGATHERV:
+	case EV_ALLTOALL:
+	case EV_ALLTOALLV:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int event_has_root(const struct event *ev)
+{
+	switch (ev->kind) {
+	case EV_BCAST:
+	case EV_GATHER:
+	case EV_SCATTER:
+	case EV_REDUCE:
+	case EV_GATHERV:
+	case EV_SCATTERV:
 		return 1;
 	default:
 		return 0;

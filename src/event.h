@@ -29,6 +29,31 @@ enum event_kind {
 	EV_COMPUTE,
 	EV_RESULT,
 	EV_ABORT,
+	/* Appended after the first log version's kinds: values never change. */
+	EV_SENDRECV_SEND, /* MPI_Sendrecv(_replace) is two events: its send, */
+	EV_SENDRECV_RECV, /* then its receive */
+	EV_ISEND,
+	EV_ISSEND,
+	EV_IRECV,
+	/* Completions: one event per request completed (see event_is_completion) */
+	EV_WAIT,
+	EV_WAITALL,
+	EV_WAITANY,
+	EV_WAITSOME,
+	EV_TEST,
+	EV_TESTALL,
+	EV_TESTANY,
+	EV_TESTSOME,
+	EV_GATHERV,
+	EV_SCATTERV,
+	EV_ALLGATHER,
+	EV_ALLGATHERV,
+	EV_ALLTOALL,
+	EV_ALLTOALLV,
+	EV_COMM_SPLIT,
+	EV_COMM_DUP,
+	EV_CART_CREATE,
+	EV_COMM_FREE,
 	EV_KIND_COUNT
 };
 
@@ -63,6 +88,7 @@ enum event_flag {
 	EVF_LEVEL = 1 << 2,	   /* level is meaningful (tree addition) */
 	EVF_TRUNCATED = 1 << 3,	   /* preview holds only the first values */
 	EVF_DUR_US = 1 << 4,	   /* dur is in microseconds (long call) */
+	EVF_REQ_RECV = 1 << 5,	   /* completion: the request was a receive */
 };
 
 #define EVENT_PREVIEW_MAX 32
@@ -82,7 +108,9 @@ struct event {
 	int32_t st_tag;
 	int32_t st_count;    /* MPI_Get_count; for pack/unpack: packed bytes */
 	int32_t st_elements; /* MPI_Get_elements */
-	uint32_t aux;	     /* store's: matched partner's index + 1, 0 if none */
+	/* On the wire and in a log: a completion's request posting (its seq
+	 * + 1), else 0. In the store: the matched partner's index + 1. */
+	uint32_t aux;
 	uint16_t comm;	     /* 0 = MPI_COMM_WORLD */
 	uint8_t kind;
 	uint8_t dtype;
@@ -106,17 +134,34 @@ const char *event_dtype_name(enum event_dtype dtype);
 size_t event_dtype_size(enum event_dtype dtype);
 
 int event_is_collective(const struct event *ev);
+/* A collective with a root argument (Bcast, Gather(v), Scatter(v), Reduce). */
+int event_has_root(const struct event *ev);
 
 /* Inline: the store calls these for every event it takes in. */
 static inline int event_is_send(const struct event *ev)
 {
-	return ev->kind == EV_SEND || ev->kind == EV_SSEND || ev->kind == EV_BSEND ||
-	       ev->kind == EV_RSEND;
+	return (ev->kind >= EV_SEND && ev->kind <= EV_RSEND) || ev->kind == EV_SENDRECV_SEND ||
+	       ev->kind == EV_ISEND || ev->kind == EV_ISSEND;
 }
 
+/* Wait/Test and their -all/-any/-some forms: each event completes one
+ * request, named by aux on the wire (0: none completed, or not traced). */
+static inline int event_is_completion(const struct event *ev)
+{
+	return ev->kind >= EV_WAIT && ev->kind <= EV_TESTSOME;
+}
+
+/* A receive is where a message arrives: a blocking receive or the
+ * completion of a non-blocking one (not its posting). */
 static inline int event_is_recv(const struct event *ev)
 {
-	return ev->kind == EV_RECV;
+	return ev->kind == EV_RECV || ev->kind == EV_SENDRECV_RECV ||
+	       (event_is_completion(ev) && (ev->flags & EVF_REQ_RECV));
+}
+
+static inline int event_is_comm_op(const struct event *ev)
+{
+	return ev->kind >= EV_COMM_SPLIT && ev->kind <= EV_COMM_FREE;
 }
 
 /* Durations are 32 bits to keep the record at 64 bytes: nanoseconds up to

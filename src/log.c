@@ -211,7 +211,8 @@ int log_writer_add(struct log_writer *w, const struct event *ev, const uint8_t *
 	if (failed(w))
 		return -1;
 	struct event e = *ev;
-	e.aux = 0;
+	if (!event_is_completion(&e))
+		e.aux = 0;
 	if (preview == NULL)
 		e.preview_len = 0;
 	uint8_t *rec = w->buf + CHUNK_HEAD + w->len;

@@ -12,7 +12,7 @@
 #include "store.h"
 #include "strbuf.h"
 
-#define LOG_FORMAT_VERSION 1
+#define LOG_FORMAT_VERSION 2
 /* Events per chunk: the most a crash of the recording process can lose. */
 #define LOG_CHUNK_EVENTS 4096
 /* Longest header string (scenario, args, host) and result text. */
@@ -48,7 +48,8 @@ struct log_writer;
  * in h are written as empty ones. */
 struct log_writer *log_writer_open(const char *path, const struct log_header *h,
 				   struct strbuf *err);
-/* Buffers one event (its aux is not recorded: the reader matches again);
+/* Buffers one event (its aux is recorded only where it names a
+ * completion's posting: the reader matches again);
  * writes a chunk when LOG_CHUNK_EVENTS are buffered. A NULL preview is
  * recorded as none, like store_add does. Returns 0, or -1 once anything
  * failed (the error is kept and reported by log_writer_close). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "match.h"
+#include "recvorder.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -16,6 +17,12 @@ struct preview_ref {
 	uint32_t off;
 };
 
+/* A completion event and the posting it completes (indices in the rank). */
+struct req_link {
+	uint32_t index;
+	uint32_t posting;
+};
+
 struct store_rank {
 	struct event *ev;
 	size_t n;
@@ -26,6 +33,10 @@ struct store_rank {
 	uint8_t *previews;
 	size_t previews_len;
 	size_t previews_cap;
+	struct req_link *links; /* by completion index, ascending */
+	size_t nlinks;
+	size_t links_cap;
+	struct recvorder order;
 	uint32_t next_seq;
 	uint32_t total; /* announced by the rank when done */
 	int done;
@@ -59,6 +70,8 @@ void store_free(struct store *st)
 		free(st->ranks[r].ev);
 		free(st->ranks[r].pv);
 		free(st->ranks[r].previews);
+		free(st->ranks[r].links);
+		recvorder_free(&st->ranks[r].order);
 	}
 	free(st->ranks);
 	matcher_free(&st->matcher);
@@ -109,21 +122,80 @@ static int match_key_of(const struct event *ev, struct match_key *key)
 	return 0;
 }
 
-static void link_partner(struct store *st, struct event_ref ref)
+static void offer(struct store *st, uint32_t rank, uint32_t index, const struct match_key *key)
 {
-	struct event *ev = &st->ranks[ref.rank].ev[ref.index];
-	struct match_key key;
+	struct event *ev = &st->ranks[rank].ev[index];
 	uint32_t partner;
-	if (!match_key_of(ev, &key))
-		return;
-	uint32_t other_rank = event_is_send(ev) ? key.dst : key.src;
+	int is_send = event_is_send(ev);
+	uint32_t other_rank = is_send ? key->dst : key->src;
 	if (other_rank >= st->nranks)
 		return;
-	if (matcher_offer(&st->matcher, &key, event_is_send(ev), ref.index, &partner)) {
+	if (matcher_offer(&st->matcher, key, is_send, index, &partner)) {
 		ev->aux = partner + 1;
-		st->ranks[other_rank].ev[partner].aux = ref.index + 1;
+		st->ranks[other_rank].ev[partner].aux = index + 1;
 		st->matched++;
 	}
+}
+
+/* Sends go to the matcher as they come (their order is their posting
+ * order); receives in the order recvorder keeps. */
+static void link_partner(struct store *st, struct event_ref ref, uint32_t posted)
+{
+	struct store_rank *sr = &st->ranks[ref.rank];
+	struct event *ev = &sr->ev[ref.index];
+	struct match_key key;
+	if (ev->kind == EV_IRECV) {
+		recvorder_open(&sr->order, ref.index, ev->peer, ev->tag, ev->comm);
+		return;
+	}
+	int recv_done = event_is_recv(ev) && event_is_completion(ev);
+	if (recv_done)
+		recvorder_close(&sr->order, posted);
+	if (match_key_of(ev, &key)) {
+		if (!event_is_recv(ev) || recvorder_ready(&sr->order, posted, ref.index, &key))
+			offer(st, ref.rank, ref.index, &key);
+	}
+	if (recv_done) {
+		uint32_t index;
+		while (recvorder_next(&sr->order, &index, &key))
+			offer(st, ref.rank, index, &key);
+	}
+}
+
+/* The index of the rank's event with sequence number seq, if kept. */
+static int index_of_seq(const struct store_rank *sr, uint32_t seq, uint32_t *index)
+{
+	size_t lo = 0, hi = sr->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sr->ev[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == sr->n || sr->ev[lo].seq != seq)
+		return 0;
+	*index = (uint32_t)lo;
+	return 1;
+}
+
+/* A completion names its posting by sequence number (aux + 1 on the
+ * wire); kept as an index. Returns where the request was posted: the
+ * posting's index, or the event's own when the posting is unknown (lost,
+ * or not traced) or it is not a completion. */
+static uint32_t link_posting(struct store_rank *sr, uint32_t index, uint32_t wire_aux)
+{
+	const struct event *ev = &sr->ev[index];
+	uint32_t posting;
+	if (!event_is_completion(ev) || wire_aux == 0 || wire_aux - 1 >= ev->seq ||
+	    !index_of_seq(sr, wire_aux - 1, &posting))
+		return index;
+	if (sr->nlinks == sr->links_cap) {
+		sr->links_cap = sr->links_cap ? sr->links_cap * 2 : 64;
+		sr->links = xreallocarray(sr->links, sr->links_cap, sizeof *sr->links);
+	}
+	sr->links[sr->nlinks++] = (struct req_link){index, posting};
+	return posting;
 }
 
 /* Doubling: a log of n events costs log(n) copies. (Asking for huge
@@ -159,7 +231,7 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 	int64_t end = event_end(ev);
 	if (end > st->t_last)
 		st->t_last = end;
-	link_partner(st, ref);
+	link_partner(st, ref, link_posting(sr, ref.index, ev->aux));
 	return 0;
 }
 
@@ -212,6 +284,55 @@ int store_partner(const struct store *st, struct event_ref ref, struct event_ref
 	return 1;
 }
 
+static const struct req_link *find_link(const struct store_rank *sr, uint32_t index)
+{
+	size_t lo = 0, hi = sr->nlinks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sr->links[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sr->nlinks && sr->links[lo].index == index ? &sr->links[lo] : NULL;
+}
+
+int store_posting(const struct store *st, struct event_ref ref, struct event_ref *posting)
+{
+	if (store_event(st, ref) == NULL)
+		return 0;
+	const struct req_link *l = find_link(&st->ranks[ref.rank], ref.index);
+	if (l == NULL)
+		return 0;
+	*posting = (struct event_ref){ref.rank, l->posting};
+	return 1;
+}
+
+/* A posting is completed once at most: the first link naming it. Only the
+ * detail view asks, for one event at a time. */
+int store_completion(const struct store *st, struct event_ref ref, struct event_ref *done)
+{
+	if (store_event(st, ref) == NULL)
+		return 0;
+	const struct store_rank *sr = &st->ranks[ref.rank];
+	for (size_t i = 0; i < sr->nlinks; i++) {
+		if (sr->links[i].posting == ref.index) {
+			*done = (struct event_ref){ref.rank, sr->links[i].index};
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void store_wire_event(const struct store *st, struct event_ref ref, struct event *out)
+{
+	struct event_ref posting;
+	*out = *store_event(st, ref);
+	out->aux = 0;
+	if (store_posting(st, ref, &posting))
+		out->aux = st->ranks[ref.rank].ev[posting.index].seq + 1;
+}
+
 void store_stats(const struct store *st, struct store_stats *out)
 {
 	memset(out, 0, sizeof *out);
@@ -232,6 +353,8 @@ void store_stats(const struct store *st, struct store_stats *out)
 	matcher_pending(&st->matcher, &s, &rv);
 	out->unmatched_sends = s;
 	out->unmatched_recvs = rv;
+	for (uint32_t r = 0; r < st->nranks; r++)
+		out->unmatched_recvs += recvorder_held(&st->ranks[r].order);
 }
 
 static int ref_before(const void *a, const void *b, const struct store *st)

@@ -43,6 +43,14 @@ const uint8_t *store_preview(const struct store *st, struct event_ref ref);
 /* Returns 1 and sets *partner for a matched send or receive. */
 int store_partner(const struct store *st, struct event_ref ref, struct event_ref *partner);
 
+/* A completion (Wait, Test ...) and the posting (Isend, Irecv) of the
+ * request it completed, both ways: 1 when known. */
+int store_posting(const struct store *st, struct event_ref ref, struct event_ref *posting);
+int store_completion(const struct store *st, struct event_ref ref, struct event_ref *done);
+/* The event as a log keeps it: aux names a completion's posting. ref must
+ * be valid. */
+void store_wire_event(const struct store *st, struct event_ref ref, struct event *out);
+
 void store_stats(const struct store *st, struct store_stats *out);
 
 /* All events by begin time (ties: rank, then sequence); caller frees. */

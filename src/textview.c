@@ -56,20 +56,62 @@ static void put_message(struct strbuf *sb, const struct store *st, struct event_
 	strbuf_printf(sb, " msg=%u.%u", send->rank, send->seq);
 }
 
+/* Which posting a completion completed (req=rank's seq), and the other
+ * way: where a posting was completed (done=seq, or done=- while open). */
+static void put_request(struct strbuf *sb, const struct store *st, struct event_ref ref,
+			const struct event *ev)
+{
+	struct event_ref other;
+	const char *key = event_is_completion(ev) ? "req" : "done";
+	int known = event_is_completion(ev) ? store_posting(st, ref, &other)
+					    : store_completion(st, ref, &other);
+	if (known)
+		strbuf_printf(sb, " %s=#%u", key, store_event(st, other)->seq);
+	else
+		strbuf_printf(sb, " %s=-", key);
+}
+
+static void put_comm_op(struct strbuf *sb, const struct event *ev)
+{
+	if (ev->kind == EV_COMM_FREE) {
+		strbuf_printf(sb, " freed=%u", ev->comm);
+		return;
+	}
+	put_rank(sb, "new", ev->tag);
+	put_count(sb, "size", ev->count);
+}
+
 static void put_fields(struct strbuf *sb, const struct store *st, struct event_ref ref,
 		       const struct event *ev)
 {
+	if (ev->kind == EV_ISEND || ev->kind == EV_ISSEND || ev->kind == EV_IRECV)
+		put_request(sb, st, ref, ev);
 	if (event_is_send(ev)) {
 		put_rank(sb, "dest", ev->peer);
 		put_rank(sb, "tag", ev->tag);
 		put_buffer(sb, ev);
 		put_message(sb, st, ref, ev);
-	} else if (ev->kind == EV_RECV) {
+	} else if (event_is_recv(ev) || ev->kind == EV_IRECV) {
+		if (event_is_completion(ev))
+			put_request(sb, st, ref, ev);
 		put_rank(sb, "source", ev->peer);
 		put_rank(sb, "tag", ev->tag);
 		put_count(sb, "count", ev->count);
+		if (ev->kind == EV_IRECV) {
+			strbuf_printf(sb, " type=%s", event_dtype_name(ev->dtype));
+			return;
+		}
 		put_status(sb, ev);
 		put_message(sb, st, ref, ev);
+	} else if (event_is_completion(ev)) {
+		put_request(sb, st, ref, ev);
+		if (ev->count != EV_UNSET) {
+			put_rank(sb, "dest", ev->peer);
+			put_rank(sb, "tag", ev->tag);
+			put_buffer(sb, ev);
+		}
+	} else if (event_is_comm_op(ev)) {
+		put_comm_op(sb, ev);
 	} else if (ev->kind == EV_PROBE || ev->kind == EV_IPROBE) {
 		put_rank(sb, "source", ev->peer);
 		put_rank(sb, "tag", ev->tag);
@@ -83,7 +125,7 @@ static void put_fields(struct strbuf *sb, const struct store *st, struct event_r
 	} else if (ev->kind == EV_ABORT) {
 		strbuf_printf(sb, " errorcode=%d", ev->tag);
 	} else if (event_is_collective(ev) && ev->kind != EV_BARRIER) {
-		if (ev->kind != EV_ALLREDUCE)
+		if (event_has_root(ev))
 			put_rank(sb, "root", ev->peer);
 		put_buffer(sb, ev);
 	}
@@ -97,6 +139,8 @@ void textview_line(struct strbuf *sb, const struct store *st, struct event_ref r
 	strbuf_printf(sb, "%12.3f r%u #%u %s", (double)ev->t_begin / 1000.0, ev->rank, ev->seq,
 		      event_kind_name(ev->kind));
 	put_fields(sb, st, ref, ev);
+	if (ev->comm != 0)
+		strbuf_printf(sb, " comm=%u", ev->comm);
 	if (ev->flags & EVF_LEVEL)
 		strbuf_printf(sb, " level=%u", ev->level);
 	if (ev->flags & EVF_ROOT)

@@ -15,6 +15,7 @@ struct tracer loom_tracer = {
 	.enabled = 1,
 	.record_lock = PTHREAD_MUTEX_INITIALIZER,
 	.store_lock = PTHREAD_MUTEX_INITIALIZER,
+	.comm_keyval = MPI_KEYVAL_INVALID,
 };
 
 static int configured;
@@ -86,6 +87,16 @@ static void unlock_records(struct tracer *tr)
 {
 	if (tr->lock_records)
 		pthread_mutex_unlock(&tr->record_lock);
+}
+
+void tracer_lock(void)
+{
+	lock_records(&loom_tracer);
+}
+
+void tracer_unlock(void)
+{
+	unlock_records(&loom_tracer);
 }
 
 static void push_locked(struct tracer *tr, struct event_record *rec)
@@ -171,35 +182,6 @@ void trace_result(int ok, const void *preview, size_t n, enum event_dtype dtype)
 	push(tr, &c.rec);
 }
 
-int tracer_world_rank(MPI_Comm comm, int rank)
-{
-	if (rank == MPI_ANY_SOURCE)
-		return EV_ANY;
-	if (rank == MPI_PROC_NULL || rank < 0)
-		return EV_UNSET;
-	if (comm == MPI_COMM_WORLD)
-		return rank;
-	/* Other communicators: the slow path, until communicators are
-	 * tracked with their world ranks cached. */
-	MPI_Group g, wg;
-	int out = EV_UNSET;
-	if (PMPI_Comm_group(comm, &g) != MPI_SUCCESS)
-		return EV_UNSET;
-	if (PMPI_Comm_group(MPI_COMM_WORLD, &wg) == MPI_SUCCESS) {
-		if (PMPI_Group_translate_ranks(g, 1, &rank, wg, &out) != MPI_SUCCESS ||
-		    out == MPI_UNDEFINED)
-			out = EV_UNSET;
-		PMPI_Group_free(&wg);
-	}
-	PMPI_Group_free(&g);
-	return out;
-}
-
-uint16_t tracer_comm_id(MPI_Comm comm)
-{
-	return comm == MPI_COMM_WORLD ? 0 : 1;
-}
-
 void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt)
 {
 	enum event_dtype code = dtype_code(dt);
@@ -229,10 +211,9 @@ void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count
 		ev->flags |= EVF_TRUNCATED;
 }
 
-void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, MPI_Comm comm)
+static void set_status_counts(struct event *ev, const MPI_Status *st, MPI_Datatype dt)
 {
 	int n;
-	ev->st_source = tracer_world_rank(comm, st->MPI_SOURCE);
 	ev->st_tag = st->MPI_TAG == MPI_ANY_TAG ? EV_ANY : st->MPI_TAG;
 	if (PMPI_Get_count(st, dt, &n) == MPI_SUCCESS)
 		ev->st_count = n == MPI_UNDEFINED ? EV_UNSET : n;
@@ -242,6 +223,115 @@ void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, 
 		ev->st_elements = ev->st_count;
 	else if (PMPI_Get_elements(st, dt, &n) == MPI_SUCCESS)
 		ev->st_elements = n == MPI_UNDEFINED ? EV_UNSET : n;
+}
+
+void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, MPI_Comm comm)
+{
+	ev->st_source = tracer_world_rank(comm, st->MPI_SOURCE);
+	set_status_counts(ev, st, dt);
+}
+
+void tracer_fill_send(struct call *c, const void *buf, int count, MPI_Datatype dt, int dest,
+		      int tag, MPI_Comm comm)
+{
+	c->rec.ev.peer = tracer_world_rank(comm, dest);
+	c->rec.ev.tag = tag;
+	c->rec.ev.comm = tracer_comm_id(comm);
+	tracer_set_buffer(&c->rec.ev, count, dt);
+	tracer_set_preview(&c->rec, buf, count);
+}
+
+void tracer_fill_recv(struct call *c, int rc, void *buf, int count, MPI_Datatype dt, int source,
+		      int tag, MPI_Comm comm, const MPI_Status *st)
+{
+	c->rec.ev.peer = tracer_world_rank(comm, source);
+	c->rec.ev.tag = tracer_tag(tag);
+	c->rec.ev.comm = tracer_comm_id(comm);
+	tracer_set_buffer(&c->rec.ev, count, dt);
+	if (rc == MPI_SUCCESS) {
+		tracer_set_status(&c->rec.ev, st, dt, comm);
+		if (c->rec.ev.st_count > 0)
+			tracer_set_preview(&c->rec, buf, c->rec.ev.st_count);
+	}
+}
+
+void tracer_copy_span(struct call *to, const struct call *from)
+{
+	to->t0 = from->t0;
+	to->rec.ev.t_begin = from->rec.ev.t_begin;
+	to->rec.ev.dur = from->rec.ev.dur;
+	to->rec.ev.rank = from->rec.ev.rank;
+	to->rec.ev.flags = (uint8_t)((to->rec.ev.flags & ~EVF_DUR_US) |
+				     (from->rec.ev.flags & EVF_DUR_US));
+}
+
+void tracer_post(const struct call *c, MPI_Request req, void *buf, MPI_Datatype dt,
+		 MPI_Comm comm)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p = {c->rec.ev, dt, buf, comm};
+	lock_records(tr);
+	reqtable_put(&tr->reqs, req, &p);
+	unlock_records(tr);
+}
+
+void tracer_forget(MPI_Request req)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p;
+	lock_records(tr);
+	reqtable_take(&tr->reqs, req, &p);
+	unlock_records(tr);
+}
+
+/* A receive's status, read with the posting's handles. A derived datatype
+ * may have been freed since the posting (MPI allows it): its count comes
+ * from the bytes received. A named source needs no translation, so only an
+ * ANY_SOURCE receive reads its communicator. */
+static void complete_recv(struct call *c, const struct posting *p, const MPI_Status *st)
+{
+	struct event *ev = &c->rec.ev;
+	int cancelled = 0;
+	ev->flags |= EVF_REQ_RECV;
+	if (PMPI_Test_cancelled(st, &cancelled) == MPI_SUCCESS && cancelled)
+		return;
+	ev->st_source = p->ev.peer == EV_ANY ? tracer_world_rank(p->comm, st->MPI_SOURCE)
+					     : p->ev.peer;
+	if (ev->dtype != DT_DERIVED) {
+		set_status_counts(ev, st, p->dt);
+		if (ev->st_count > 0)
+			tracer_set_preview(&c->rec, p->buf, ev->st_count);
+		return;
+	}
+	set_status_counts(ev, st, MPI_BYTE);
+	int bytes = ev->st_count;
+	ev->st_count = bytes >= 0 && ev->type_size > 0 && bytes % ev->type_size == 0
+			       ? bytes / (int)ev->type_size
+			       : EV_UNSET;
+	ev->st_elements = EV_UNSET;
+}
+
+void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p;
+	lock_records(tr);
+	int found = reqtable_take(&tr->reqs, req, &p);
+	unlock_records(tr);
+	struct event *ev = &c->rec.ev;
+	if (!found) {
+		ev->count = EV_UNSET;
+		return;
+	}
+	ev->aux = p.ev.seq + 1;
+	ev->peer = p.ev.peer;
+	ev->tag = p.ev.tag;
+	ev->comm = p.ev.comm;
+	ev->count = p.ev.count;
+	ev->dtype = p.ev.dtype;
+	ev->type_size = p.ev.type_size;
+	if (p.ev.kind == EV_IRECV)
+		complete_recv(c, &p, st);
 }
 
 void tracer_open_probe(struct call *c, const MPI_Status *user_status)
@@ -293,6 +383,8 @@ int tracer_start(void)
 	if (tr->rank == 0)
 		tr->store = store_new((uint32_t)tr->size);
 	tr->seq = 0;
+	if ((rc = tracer_comms_start(tr)) != MPI_SUCCESS)
+		return rc;
 	if (shipper_start(tr) != 0) {
 		fprintf(stderr, "mpiloom: rank %d: cannot start the event shipper\n", tr->rank);
 		return MPI_ERR_OTHER;
@@ -310,6 +402,8 @@ void tracer_stop(void)
 	tr->ready = 0;
 	shipper_stop(tr);
 	ring_free(&tr->ring);
+	reqtable_free(&tr->reqs);
+	tracer_comms_stop(tr);
 	PMPI_Comm_free(&tr->comm);
 }
 
@@ -343,7 +437,9 @@ void trace_set_recorder(const struct trace_recorder *rec)
 		size_t n = store_rank_count(tr->store, r);
 		for (size_t i = 0; i < n; i++) {
 			struct event_ref ref = {r, (uint32_t)i};
-			rec->event(rec->ctx, store_event(tr->store, ref), store_preview(tr->store, ref));
+			struct event ev;
+			store_wire_event(tr->store, ref, &ev);
+			rec->event(rec->ctx, &ev, store_preview(tr->store, ref));
 		}
 	}
 	pthread_mutex_unlock(&tr->store_lock);

@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "event.h"
+#include "reqtable.h"
 #include "ring.h"
 #include "store.h"
 #include "trace.h"
@@ -32,6 +33,10 @@ struct tracer {
 	int probe_open;
 	struct event_record probe;
 	const MPI_Status *probe_status;
+
+	struct reqtable reqs; /* non-blocking calls not yet completed */
+	int comm_keyval;      /* caches a communicator's id and world ranks */
+	uint32_t next_comm_id;
 
 	pthread_t shipper;
 	atomic_int stopping;
@@ -72,8 +77,39 @@ void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
  * datatype code it looked up (one lookup a call, on the hot path). */
 void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count);
 void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, MPI_Comm comm);
+/* The fields of a send (peer, tag, comm, buffer, preview). */
+void tracer_fill_send(struct call *c, const void *buf, int count, MPI_Datatype dt, int dest,
+		      int tag, MPI_Comm comm);
+/* The fields of a receive, its status st when rc is MPI_SUCCESS. */
+void tracer_fill_recv(struct call *c, int rc, void *buf, int count, MPI_Datatype dt, int source,
+		      int tag, MPI_Comm comm, const MPI_Status *st);
+/* A second event for the same call (Sendrecv's receive half): its time. */
+void tracer_copy_span(struct call *to, const struct call *from);
+/* After tracer_commit of a non-blocking call's posting. */
+void tracer_post(const struct call *c, MPI_Request req, void *buf, MPI_Datatype dt,
+		 MPI_Comm comm);
+void tracer_forget(MPI_Request req);
+/* Fills a completion event from the posting of req (the handle before the
+ * call) and its status. */
+void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st);
 void tracer_open_probe(struct call *c, const MPI_Status *user_status);
 void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt);
+
+/* Communicators (comms.c): ids that every member agrees on, world ranks
+ * translated once per communicator. */
+int tracer_comms_start(struct tracer *tr);
+void tracer_comms_stop(struct tracer *tr);
+/* After a call that made newcomm (collective over its members). */
+/* Returns the id, or EV_UNSET for MPI_COMM_NULL. */
+int tracer_comm_created(MPI_Comm newcomm);
+/* The record lock, for state shared by a multi-threaded program's calls. */
+void tracer_lock(void);
+void tracer_unlock(void);
+
+static inline int tracer_tag(int tag)
+{
+	return tag == MPI_ANY_TAG ? EV_ANY : tag;
+}
 
 int tracer_start(void);
 void tracer_stop(void);

@@ -14,11 +14,7 @@ static int traced_send(enum event_kind kind,
 	tracer_before(&c, kind);
 	int rc = pmpi(buf, count, dt, dest, tag, comm);
 	tracer_after(&c);
-	c.rec.ev.peer = tracer_world_rank(comm, dest);
-	c.rec.ev.tag = tag;
-	c.rec.ev.comm = tracer_comm_id(comm);
-	tracer_set_buffer(&c.rec.ev, count, dt);
-	tracer_set_preview(&c.rec, buf, count);
+	tracer_fill_send(&c, buf, count, dt, dest, tag, comm);
 	tracer_commit(&c);
 	return rc;
 }
@@ -43,11 +39,6 @@ int MPI_Rsend(const void *buf, int count, MPI_Datatype dt, int dest, int tag, MP
 	return traced_send(EV_RSEND, PMPI_Rsend, buf, count, dt, dest, tag, comm);
 }
 
-static int wildcard_tag(int tag)
-{
-	return tag == MPI_ANY_TAG ? EV_ANY : tag;
-}
-
 int MPI_Recv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Comm comm,
 	     MPI_Status *status)
 {
@@ -59,17 +50,57 @@ int MPI_Recv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Com
 	tracer_before(&c, EV_RECV);
 	int rc = PMPI_Recv(buf, count, dt, source, tag, comm, st);
 	tracer_after(&c);
-	c.rec.ev.peer = tracer_world_rank(comm, source);
-	c.rec.ev.tag = wildcard_tag(tag);
-	c.rec.ev.comm = tracer_comm_id(comm);
-	tracer_set_buffer(&c.rec.ev, count, dt);
-	if (rc == MPI_SUCCESS) {
-		tracer_set_status(&c.rec.ev, st, dt, comm);
-		if (c.rec.ev.st_count > 0)
-			tracer_set_preview(&c.rec, buf, c.rec.ev.st_count);
-	}
+	tracer_fill_recv(&c, rc, buf, count, dt, source, tag, comm, st);
 	tracer_commit(&c);
 	return rc;
+}
+
+/* Two events, the send then the receive, over the same span of time. The
+ * send's preview is taken before the call: Sendrecv_replace overwrites it. */
+static int traced_sendrecv(const void *sbuf, int scount, MPI_Datatype stype, int dest, int stag,
+			   void *rbuf, int rcount, MPI_Datatype rtype, int source, int rtag,
+			   MPI_Comm comm, MPI_Status *status, int replace)
+{
+	struct call s, r;
+	MPI_Status local;
+	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
+	int rc;
+	tracer_before(&s, EV_SENDRECV_SEND);
+	r = s;
+	r.rec.ev.kind = EV_SENDRECV_RECV;
+	tracer_fill_send(&s, sbuf, scount, stype, dest, stag, comm);
+	if (replace)
+		rc = PMPI_Sendrecv_replace(rbuf, rcount, rtype, dest, stag, source, rtag, comm, st);
+	else
+		rc = PMPI_Sendrecv(sbuf, scount, stype, dest, stag, rbuf, rcount, rtype, source,
+				   rtag, comm, st);
+	tracer_after(&r);
+	tracer_copy_span(&s, &r);
+	tracer_commit(&s);
+	tracer_fill_recv(&r, rc, rbuf, rcount, rtype, source, rtag, comm, st);
+	tracer_commit(&r);
+	return rc;
+}
+
+int MPI_Sendrecv(const void *sbuf, int scount, MPI_Datatype stype, int dest, int stag, void *rbuf,
+		 int rcount, MPI_Datatype rtype, int source, int rtag, MPI_Comm comm,
+		 MPI_Status *status)
+{
+	if (!tracer_on())
+		return PMPI_Sendrecv(sbuf, scount, stype, dest, stag, rbuf, rcount, rtype, source,
+				     rtag, comm, status);
+	return traced_sendrecv(sbuf, scount, stype, dest, stag, rbuf, rcount, rtype, source, rtag,
+			       comm, status, 0);
+}
+
+int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype dt, int dest, int stag, int source,
+			 int rtag, MPI_Comm comm, MPI_Status *status)
+{
+	if (!tracer_on())
+		return PMPI_Sendrecv_replace(buf, count, dt, dest, stag, source, rtag, comm,
+					     status);
+	return traced_sendrecv(buf, count, dt, dest, stag, buf, count, dt, source, rtag, comm,
+			       status, 1);
 }
 
 /* The status is read in bytes until the program asks for a count in its
@@ -78,7 +109,7 @@ static void finish_probe(struct call *c, int rc, int found, int source, int tag,
 			 const MPI_Status *st, MPI_Status *user_status)
 {
 	c->rec.ev.peer = tracer_world_rank(comm, source);
-	c->rec.ev.tag = wildcard_tag(tag);
+	c->rec.ev.tag = tracer_tag(tag);
 	c->rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c->rec.ev, 0, MPI_BYTE);
 	c->rec.ev.count = EV_UNSET;

@@ -1,0 +1,159 @@
+/* Communicators as the events name them. Every communicator gets an id
+ * that all its members agree on, and its ranks' world ranks, computed once
+ * and cached on the communicator itself (an MPI attribute, freed with it).
+ *
+ * Ids of communicators made by a traced call (Comm_split, Comm_dup,
+ * Cart_create) come from one agreement among the members: the largest of
+ * their next free ids. A rank never holds the same id twice, so two
+ * communicators with one id have no member in common, and a (sender,
+ * receiver, id, tag) key never mixes two of them. Communicators made by
+ * calls mpiloom does not trace get an id from their members' world ranks,
+ * found without communication: the same on every member, but shared by
+ * two such communicators with the same members. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "tracer.h"
+#include "xalloc.h"
+
+#define ID_AGREED_MAX 0x7fffu /* agreed ids 1..this; the rest from members */
+
+struct comm_info {
+	uint16_t id;
+	int size;
+	int world[]; /* world rank of each rank, EV_UNSET if not in WORLD */
+};
+
+static int drop_info(MPI_Comm comm, int keyval, void *attr, void *extra)
+{
+	(void)comm;
+	(void)keyval;
+	(void)extra;
+	free(attr);
+	return MPI_SUCCESS;
+}
+
+int tracer_comms_start(struct tracer *tr)
+{
+	tr->next_comm_id = 1;
+	return PMPI_Comm_create_keyval(MPI_COMM_NULL_COPY_FN, drop_info, &tr->comm_keyval, NULL);
+}
+
+void tracer_comms_stop(struct tracer *tr)
+{
+	if (tr->comm_keyval != MPI_KEYVAL_INVALID)
+		PMPI_Comm_free_keyval(&tr->comm_keyval);
+}
+
+/* The ranks a point-to-point call names: the remote group's for an
+ * intercommunicator. NULL when MPI cannot say. */
+static struct comm_info *translate(MPI_Comm comm)
+{
+	MPI_Group g, wg;
+	int inter = 0, n = 0, rc;
+	if (PMPI_Comm_test_inter(comm, &inter) != MPI_SUCCESS)
+		return NULL;
+	rc = inter ? PMPI_Comm_remote_group(comm, &g) : PMPI_Comm_group(comm, &g);
+	if (rc != MPI_SUCCESS)
+		return NULL;
+	struct comm_info *info = NULL;
+	if (PMPI_Group_size(g, &n) == MPI_SUCCESS && n >= 0 &&
+	    PMPI_Comm_group(MPI_COMM_WORLD, &wg) == MPI_SUCCESS) {
+		int *ranks = xreallocarray(NULL, n > 0 ? (size_t)n : 1, sizeof *ranks);
+		info = xmalloc(sizeof *info + (size_t)n * sizeof info->world[0]);
+		info->size = n;
+		for (int i = 0; i < n; i++)
+			ranks[i] = i;
+		if (PMPI_Group_translate_ranks(g, n, ranks, wg, info->world) != MPI_SUCCESS)
+			n = 0, info->size = 0;
+		for (int i = 0; i < n; i++)
+			if (info->world[i] == MPI_UNDEFINED)
+				info->world[i] = EV_UNSET;
+		free(ranks);
+		PMPI_Group_free(&wg);
+	}
+	PMPI_Group_free(&g);
+	return info;
+}
+
+static uint16_t id_from_members(const struct comm_info *info)
+{
+	uint32_t h = 2166136261u; /* FNV-1a over the world ranks */
+	for (int i = 0; i < info->size; i++) {
+		h ^= (uint32_t)info->world[i];
+		h *= 16777619u;
+	}
+	return (uint16_t)(ID_AGREED_MAX + 1 + h % (0xffffu - ID_AGREED_MAX));
+}
+
+static struct comm_info *attach(MPI_Comm comm, struct comm_info *info)
+{
+	if (PMPI_Comm_set_attr(comm, loom_tracer.comm_keyval, info) != MPI_SUCCESS) {
+		free(info);
+		return NULL;
+	}
+	return info;
+}
+
+/* Looked up on every call on the communicator (MPICH keeps attributes in a
+ * short list); built on the first call for one not made by a traced call. */
+static struct comm_info *info_of(MPI_Comm comm)
+{
+	struct tracer *tr = &loom_tracer;
+	void *v = NULL;
+	int found = 0;
+	if (PMPI_Comm_get_attr(comm, tr->comm_keyval, &v, &found) != MPI_SUCCESS)
+		return NULL;
+	if (found)
+		return v;
+	/* two threads may meet a new communicator at once: one builds it */
+	tracer_lock();
+	struct comm_info *info = NULL;
+	if (PMPI_Comm_get_attr(comm, tr->comm_keyval, &v, &found) == MPI_SUCCESS && found)
+		info = v;
+	else if ((info = translate(comm)) != NULL) {
+		info->id = id_from_members(info);
+		info = attach(comm, info);
+	}
+	tracer_unlock();
+	return info;
+}
+
+int tracer_world_rank(MPI_Comm comm, int rank)
+{
+	if (rank == MPI_ANY_SOURCE)
+		return EV_ANY;
+	if (rank < 0) /* MPI_PROC_NULL, MPI_ROOT */
+		return EV_UNSET;
+	if (comm == MPI_COMM_WORLD)
+		return rank;
+	const struct comm_info *info = info_of(comm);
+	if (info == NULL || rank >= info->size)
+		return EV_UNSET;
+	return info->world[rank];
+}
+
+uint16_t tracer_comm_id(MPI_Comm comm)
+{
+	if (comm == MPI_COMM_WORLD)
+		return 0;
+	const struct comm_info *info = info_of(comm);
+	return info != NULL ? info->id : UINT16_MAX;
+}
+
+int tracer_comm_created(MPI_Comm newcomm)
+{
+	struct tracer *tr = &loom_tracer;
+	if (newcomm == MPI_COMM_NULL)
+		return EV_UNSET;
+	unsigned mine = tr->next_comm_id, id;
+	if (PMPI_Allreduce(&mine, &id, 1, MPI_UNSIGNED, MPI_MAX, newcomm) != MPI_SUCCESS)
+		return EV_UNSET;
+	tr->next_comm_id = id >= ID_AGREED_MAX ? 1 : id + 1;
+	struct comm_info *info = translate(newcomm);
+	if (info == NULL)
+		return EV_UNSET;
+	info->id = (uint16_t)id;
+	return attach(newcomm, info) != NULL ? (int)id : EV_UNSET;
+}

@@ -1,0 +1,94 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "reqtable.h"
+#include "xalloc.h"
+
+/* Open addressing with backward-shift deletion: no tombstones, so a
+ * program that posts millions of requests keeps a table the size of what
+ * is outstanding at once. */
+struct reqslot {
+	MPI_Request req;
+	int used;
+	struct posting p;
+};
+
+static size_t slot_of(MPI_Request req, size_t cap)
+{
+	/* MPI_Request is an int in MPICH and a pointer elsewhere: both convert */
+	uint64_t h = (uint64_t)(uintptr_t)req * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+void reqtable_free(struct reqtable *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+static struct reqslot *find(struct reqslot *slots, size_t cap, MPI_Request req)
+{
+	size_t i = slot_of(req, cap);
+	while (slots[i].used && slots[i].req != req)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void grow(struct reqtable *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 64;
+	struct reqslot *slots = xcalloc(cap, sizeof *slots);
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].used)
+			*find(slots, cap, t->slots[i].req) = t->slots[i];
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+}
+
+void reqtable_put(struct reqtable *t, MPI_Request req, const struct posting *p)
+{
+	if ((t->used + 1) * 4 > t->cap * 3)
+		grow(t);
+	struct reqslot *s = find(t->slots, t->cap, req);
+	if (!s->used) {
+		s->used = 1;
+		s->req = req;
+		t->used++;
+	}
+	s->p = *p;
+}
+
+/* Moves later entries of the same probe run back into the hole, so that
+ * every lookup still finds its entry before the first empty slot. */
+static void remove_at(struct reqtable *t, size_t hole)
+{
+	size_t i = hole;
+	for (;;) {
+		i = (i + 1) & (t->cap - 1);
+		if (!t->slots[i].used)
+			break;
+		size_t home = slot_of(t->slots[i].req, t->cap);
+		/* the entry may move to the hole if its home is not in (hole, i] */
+		if (((i - home) & (t->cap - 1)) >= ((i - hole) & (t->cap - 1))) {
+			t->slots[hole] = t->slots[i];
+			hole = i;
+		}
+	}
+	t->slots[hole].used = 0;
+	t->used--;
+}
+
+int reqtable_take(struct reqtable *t, MPI_Request req, struct posting *out)
+{
+	if (t->cap == 0 || req == MPI_REQUEST_NULL)
+		return 0;
+	struct reqslot *s = find(t->slots, t->cap, req);
+	if (!s->used)
+		return 0;
+	*out = s->p;
+	remove_at(t, (size_t)(s - t->slots));
+	return 1;
+}
