@@ -62,6 +62,7 @@ int MPI_Abort(MPI_Comm comm, int errorcode)
 		tracer_after(&c);
 		c.rec.ev.tag = errorcode;
 		tracer_commit(&c);
+		tracer_flush_for_abort();
 	}
 	return PMPI_Abort(comm, errorcode);
 }
