@@ -38,7 +38,7 @@ static struct store *synthetic_store(void)
 static double ms_per_frame(struct ui *ui, struct canvas *cv, const struct store *st,
 			   struct view *v)
 {
-	struct frame_info info = {"synthetic", RUN_REPLAY, 1, NULL, NULL, NULL};
+	struct frame_info info = {"synthetic", RUN_REPLAY, 1, NULL, NULL, NULL, NULL};
 	struct timeline_layout lay;
 	int64_t t0 = clock_now_ns();
 	for (int i = 0; i < FRAMES; i++) {

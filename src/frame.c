@@ -22,6 +22,7 @@ static const char *const help_text[] = {
 	"click        select the call under the mouse",
 	"Enter        detail pane on / off",
 	"t            tree panel on / off (sums)",
+	"o            program output panel on / off (mpiloom run)",
 	"?            this help on / off",
 	"q, Ctrl-C    quit",
 	"",
@@ -80,22 +81,12 @@ static int tree_height(const struct store *st, const struct view *v, const char 
 	return treepanel_lines(st, scenario, v->horizon, lines, TREE_LINES - 1);
 }
 
-/* compare's table, above the detail pane: as many of its lines as fit
- * while leaving the timeline a few. */
-static int draw_table(struct canvas *cv, const char *table, int bottom)
+/* n lines of text from p, under a title bar at y. */
+static void draw_text(struct canvas *cv, int y, const char *title, const char *p, int n)
 {
-	int n = 0;
-	for (const char *p = table; *p; p++)
-		n += *p == '\n';
-	if (n > bottom - 8)
-		n = bottom - 8;
-	if (n <= 0)
-		return bottom;
-	int y = bottom - n - 1;
-	canvas_fill(cv, y, 0, cv->cols, CELL_CHAR('-'), C_DIM, A_NONE_);
-	canvas_text(cv, y, 2, " compare ", C_DEFAULT, A_BOLD_);
-	const char *p = table;
 	char line[512];
+	canvas_fill(cv, y, 0, cv->cols, CELL_CHAR('-'), C_DIM, A_NONE_);
+	canvas_text(cv, y, 2, title, C_DEFAULT, A_BOLD_);
 	for (int i = 0; i < n && *p; i++) {
 		size_t len = strcspn(p, "\n");
 		size_t k = len < sizeof line - 1 ? len : sizeof line - 1;
@@ -104,7 +95,45 @@ static int draw_table(struct canvas *cv, const char *table, int bottom)
 		canvas_text(cv, y + 1 + i, 1, line, C_DEFAULT, A_NONE_);
 		p += len + (p[len] == '\n');
 	}
-	return y;
+}
+
+static int count_lines(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* compare's table, above the detail pane: as many of its lines as fit
+ * while leaving the timeline a few. */
+static int draw_table(struct canvas *cv, const char *table, int bottom)
+{
+	int n = count_lines(table);
+	if (n > bottom - 8)
+		n = bottom - 8;
+	if (n <= 0)
+		return bottom;
+	draw_text(cv, bottom - n - 1, " compare ", table, n);
+	return bottom - n - 1;
+}
+
+/* The program's output, its last lines, in up to half the screen: the
+ * lines are escaped already (untrusted bytes never reach the terminal). */
+static int draw_output(struct canvas *cv, const char *text, int bottom)
+{
+	int total = count_lines(text), n = total, room = (bottom - 1) / 2;
+	if (n > room)
+		n = room;
+	if (n < 1)
+		n = 1;
+	const char *p = text;
+	for (int skip = total - n; skip > 0 && *p; p++)
+		skip -= *p == '\n';
+	char title[64];
+	snprintf(title, sizeof title, " output: %d lines (o closes) ", total);
+	draw_text(cv, bottom - n - 1, title, p, n);
+	return bottom - n - 1;
 }
 
 static const char *const replay_help[] = {
@@ -169,7 +198,9 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 	if (v->show_detail)
 		bottom -= draw_detail(cv, st, v, bottom - DETAIL_LINES - 1);
 	/* compare: its table once it is there; t shows the tree instead */
-	if (fi->table != NULL && fi->state != RUN_LIVE && !v->show_tree)
+	if (v->show_output && fi->output != NULL)
+		bottom = draw_output(cv, fi->output, bottom);
+	else if (fi->table != NULL && fi->state != RUN_LIVE && !v->show_tree)
 		bottom = draw_table(cv, fi->table, bottom);
 	else if (v->show_tree) {
 		struct strbuf lines[TREE_LINES];

@@ -21,6 +21,7 @@ struct frame_info {
 	const char *result;	/* the result line's text, when finished */
 	const char *extra;	/* more for the status bar (replay's position), or NULL */
 	const char *table;	/* lines to show when finished (compare), or NULL */
+	const char *output;	/* the program's output lines (mpiloom run), or NULL */
 };
 
 void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,

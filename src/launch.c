@@ -18,7 +18,7 @@ int launch_under_mpiexec(void)
 	       getenv("PMIX_RANK") != NULL || getenv("OMPI_COMM_WORLD_RANK") != NULL;
 }
 
-static const char *mpiexec_path(void)
+const char *launch_mpiexec_path(void)
 {
 	const char *env = getenv("MPILOOM_MPIEXEC");
 	return env != NULL && *env != '\0' ? env : MPILOOM_MPIEXEC;
@@ -26,7 +26,7 @@ static const char *mpiexec_path(void)
 
 /* /proc/self/exe, not argv[0]: the ranks must run this very binary even
  * when it was found through PATH or a relative path. */
-static char *self_path(void)
+char *launch_self_path(void)
 {
 	size_t cap = 256;
 	for (;;) {
@@ -84,14 +84,14 @@ static int run_plain(char **args)
 
 int launch_run(long nprocs, int text, int argc, char **argv)
 {
-	char *self = self_path();
+	char *self = launch_self_path();
 	if (self == NULL) {
 		fprintf(stderr, "mpiloom: cannot find my own executable: %s\n", strerror(errno));
 		return 2;
 	}
-	if (access(mpiexec_path(), X_OK) != 0) {
+	if (access(launch_mpiexec_path(), X_OK) != 0) {
 		fprintf(stderr, "mpiloom: cannot run %s: %s (set MPILOOM_MPIEXEC to MPICH's mpiexec)\n",
-			mpiexec_path(), strerror(errno));
+			launch_mpiexec_path(), strerror(errno));
 		free(self);
 		return 2;
 	}
@@ -99,7 +99,7 @@ int launch_run(long nprocs, int text, int argc, char **argv)
 	snprintf(nbuf, sizeof nbuf, "%ld", nprocs);
 	char **args = xcalloc((size_t)argc + 5, sizeof *args);
 	int k = 0;
-	args[k++] = (char *)mpiexec_path();
+	args[k++] = (char *)launch_mpiexec_path();
 	args[k++] = "-n";
 	args[k++] = nbuf;
 	args[k++] = self;

@@ -4,6 +4,10 @@
 #define MPILOOM_LAUNCH_H
 
 int launch_under_mpiexec(void);
+/* MPICH's mpiexec: $MPILOOM_MPIEXEC, else the one configure found. */
+const char *launch_mpiexec_path(void);
+/* This executable's path (malloc'd), or NULL. */
+char *launch_self_path(void);
 /* Returns the exit status of mpiexec; never returns 0 on failure to start. */
 /* With a terminal on both ends and no --text, the terminal is handed to
  * rank 0's screen through relay_run; otherwise mpiexec just runs. */

@@ -40,7 +40,12 @@ enum chunk_type {
 	CHUNK_RANK_TOTALS = 2,
 	CHUNK_RESULT = 3,
 	CHUNK_END = 4,
+	CHUNK_OUTPUT = 5,
 };
+
+/* An output chunk: stream, reserved, time, then the bytes. */
+#define OUTPUT_FIXED 16
+#define OUTPUT_CHUNK_MAX (64u << 10)
 
 #define RESULT_FIXED 12
 #define TOTAL_SIZE   8
@@ -71,6 +76,8 @@ void log_report_free(struct log_report *r)
 {
 	free(r->result.text);
 	r->result.text = NULL;
+	output_free(&r->output);
+	output_init(&r->output);
 }
 
 /* ---- writing ---- */
@@ -246,6 +253,29 @@ int log_writer_result(struct log_writer *w, const struct log_result *r)
 	    copy_string((const uint8_t *)text, n > LOG_TEXT_MAX ? LOG_TEXT_MAX : n);
 	w->result_pending = 1;
 	return 0;
+}
+
+int log_writer_output(struct log_writer *w, enum output_stream stream, int64_t t_ns,
+		      const void *bytes, size_t n)
+{
+	if (flush_events(w) != 0)
+		return -1;
+	const uint8_t *p = bytes;
+	uint8_t *chunk = xmalloc(CHUNK_HEAD + OUTPUT_FIXED + OUTPUT_CHUNK_MAX);
+	int rc = 0;
+	while (n > 0 && rc == 0) {
+		size_t k = n < OUTPUT_CHUNK_MAX ? n : OUTPUT_CHUNK_MAX;
+		uint8_t *q = chunk + CHUNK_HEAD;
+		le_put32(q, (uint32_t)stream);
+		le_put32(q + 4, 0);
+		le_put64(q + 8, (uint64_t)t_ns);
+		memcpy(q + OUTPUT_FIXED, p, k);
+		rc = emit_chunk(w, chunk, CHUNK_OUTPUT, OUTPUT_FIXED + k, 1);
+		p += k;
+		n -= k;
+	}
+	free(chunk);
+	return rc;
 }
 
 int log_writer_rank_done(struct log_writer *w, uint32_t rank, uint32_t total)
@@ -477,6 +507,9 @@ static int head_plausible(const struct chunk *c)
 		       c->len <= RESULT_FIXED + LOG_TEXT_MAX;
 	case CHUNK_END:
 		return c->len == 0;
+	case CHUNK_OUTPUT:
+		return c->count == 1 && c->len >= OUTPUT_FIXED &&
+		       c->len <= OUTPUT_FIXED + OUTPUT_CHUNK_MAX;
 	default:
 		return 0;
 	}
@@ -512,6 +545,9 @@ static int well_formed(const struct chunk *c)
 	case CHUNK_RANK_TOTALS:
 	case CHUNK_END:
 		return head_plausible(c);
+	case CHUNK_OUTPUT:
+		return head_plausible(c) &&
+		       (le_get32(c->payload) == OUTPUT_STDOUT || le_get32(c->payload) == OUTPUT_STDERR);
 	default:
 		return 1;
 	}
@@ -628,6 +664,10 @@ static void take_chunk(struct reader *rd, const struct chunk *c)
 		rep->has_end = 1;
 		rep->end_events = c->count;
 		break;
+	case CHUNK_OUTPUT:
+		output_add(&rep->output, (enum output_stream)le_get32(c->payload),
+			   c->payload + OUTPUT_FIXED, c->len - OUTPUT_FIXED);
+		break;
 	default:
 		break;
 	}
@@ -674,6 +714,7 @@ static void read_chunks(struct reader *rd, uint64_t pos)
 	}
 	if (!rep->has_end)
 		rep->truncated = 1;
+	output_end(&rep->output);
 }
 
 static int header_error(struct strbuf *err, const char *name, const char *what)
@@ -766,6 +807,7 @@ static int read_log(struct src *s, const char *name, struct store **out, struct 
 	*out = NULL;
 	memset(h, 0, sizeof *h);
 	memset(rep, 0, sizeof *rep);
+	output_init(&rep->output);
 	rep->file_bytes = s->size;
 	if (read_header(s, name, h, &pos, err) != 0) {
 		log_header_free(h);
@@ -835,4 +877,136 @@ int log_read(const char *path, struct store **out, struct log_header *h, struct 
 	free(s.own);
 	(void)close(fd);
 	return rc;
+}
+
+/* ---- following ---- */
+
+struct log_follower {
+	struct src src;
+	char *path;
+	uint64_t pos; /* 0 until the header was read */
+	int ended;
+};
+
+struct log_follower *log_follow_open(const char *path, struct strbuf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cannot_read(err, path, strerror(errno));
+		return NULL;
+	}
+	struct log_follower *f = xcalloc(1, sizeof *f);
+	f->src.fd = fd;
+	f->path = xstrdup(path);
+	return f;
+}
+
+void log_follow_close(struct log_follower *f)
+{
+	if (f == NULL)
+		return;
+	(void)close(f->src.fd); /* read-only */
+	free(f->src.own);
+	free(f->path);
+	free(f);
+}
+
+/* The header once it is whole: 0 not yet, 1 read, -1 not a log. */
+static int follow_header(struct log_follower *f, const struct log_sink *sink, struct strbuf *err)
+{
+	struct src *s = &f->src;
+	size_t got;
+	const uint8_t *p = src_map(s, 0, HDR_LENGTH + 4, &got);
+	if (got < HDR_LENGTH + 4)
+		return got > 0 && memcmp(p, file_magic, got < 8 ? got : 8) != 0 ? -1 : 0;
+	uint32_t len = le_get32(p + HDR_LENGTH);
+	if (len <= HDR_MAX && s->size < len && memcmp(p, file_magic, 8) == 0)
+		return 0;
+	struct log_header h;
+	memset(&h, 0, sizeof h);
+	uint64_t end;
+	if (read_header(s, f->path, &h, &end, err) != 0) {
+		log_header_free(&h);
+		return -1;
+	}
+	if (sink->header)
+		sink->header(sink->ctx, &h);
+	log_header_free(&h);
+	f->pos = end;
+	return 1;
+}
+
+static void follow_events(const struct chunk *c, const struct log_sink *sink)
+{
+	const uint8_t *p = c->payload;
+	for (uint32_t i = 0; i < c->count; i++) {
+		struct event ev;
+		uint8_t n = p[WIRE_PREVIEW_LEN];
+		if (event_decode(p, &ev) == 0 && sink->event)
+			sink->event(sink->ctx, &ev, n ? p + EVENT_WIRE_SIZE : NULL);
+		p += EVENT_WIRE_SIZE + n;
+	}
+}
+
+static void follow_chunk(struct log_follower *f, const struct chunk *c, const struct log_sink *sink)
+{
+	switch (c->type) {
+	case CHUNK_EVENTS:
+		follow_events(c, sink);
+		break;
+	case CHUNK_RANK_TOTALS:
+		for (uint32_t i = 0; i < c->count && sink->total; i++) {
+			const uint8_t *p = c->payload + (size_t)i * TOTAL_SIZE;
+			sink->total(sink->ctx, le_get32(p), le_get32(p + 4));
+		}
+		break;
+	case CHUNK_RESULT: {
+		char *text = copy_string(c->payload + RESULT_FIXED, c->len - RESULT_FIXED);
+		struct log_result r = {le_get32(c->payload), le_get32(c->payload + 4), text};
+		if (sink->result)
+			sink->result(sink->ctx, &r);
+		free(text);
+		break;
+	}
+	case CHUNK_END:
+		f->ended = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+int log_follow_poll(struct log_follower *f, const struct log_sink *sink, struct strbuf *err)
+{
+	struct stat sb;
+	if (f->ended)
+		return 1;
+	if (fstat(f->src.fd, &sb) != 0) {
+		cannot_read(err, f->path, strerror(errno));
+		return -1;
+	}
+	f->src.size = (uint64_t)sb.st_size;
+	if (f->pos == 0) {
+		int rc = follow_header(f, sink, err);
+		if (rc <= 0)
+			return rc;
+	}
+	while (!f->ended && f->pos < f->src.size) {
+		struct chunk c;
+		enum chunk_state state = read_chunk(&f->src, f->pos, &c, 0);
+		if (state == CHUNK_INCOMPLETE)
+			break;
+		if (state == CHUNK_INVALID) {
+			/* damage: go on at the next good chunk, if any came yet */
+			uint64_t next;
+			if (!resync(&f->src, f->pos + 1, &next))
+				break;
+			f->pos = next;
+			continue;
+		}
+		f->pos += CHUNK_HEAD + (uint64_t)c.len;
+		if (well_formed(&c))
+			follow_chunk(f, &c, sink);
+	}
+	return f->ended;
 }

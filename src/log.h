@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "output.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -62,6 +63,11 @@ int log_writer_flush(struct log_writer *w);
 int log_writer_result(struct log_writer *w, const struct log_result *r);
 /* A rank's announced total (store_rank_done), written at the next flush. */
 int log_writer_rank_done(struct log_writer *w, uint32_t rank, uint32_t total);
+/* The program's own output (mpiloom run): bytes of one stream, read at
+ * t_ns (unix time in nanoseconds), written at once in output chunks after
+ * the events buffered so far. */
+int log_writer_output(struct log_writer *w, enum output_stream stream, int64_t t_ns,
+		      const void *bytes, size_t n);
 /* Flushes, writes the end record, closes. Returns 0, or -1 with the first
  * error's reason in err (e.g. disk full). Frees w either way. */
 int log_writer_close(struct log_writer *w, struct strbuf *err);
@@ -83,6 +89,7 @@ struct log_report {
 	uint64_t bad_events;
 	uint64_t rejected_events;
 	uint64_t end_events; /* events the writer said it wrote, when has_end */
+	struct output output; /* the program's output (output chunks), as lines */
 };
 
 void log_report_free(struct log_report *r);
@@ -101,5 +108,22 @@ int log_read(const char *path, struct store **out, struct log_header *h, struct 
 /* The same from memory; name is used in messages. */
 int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
 		    struct log_header *h, struct log_report *rep, struct strbuf *err);
+
+/* Following a log while another process writes it: each poll reads the
+ * whole chunks appended since the last one and hands them to a sink. */
+struct log_sink {
+	void *ctx;
+	void (*header)(void *ctx, const struct log_header *h);
+	void (*event)(void *ctx, const struct event *ev, const uint8_t *preview);
+	void (*total)(void *ctx, uint32_t rank, uint32_t total);
+	void (*result)(void *ctx, const struct log_result *r);
+};
+struct log_follower;
+/* NULL with a one-line reason in err. The file may still be empty. */
+struct log_follower *log_follow_open(const char *path, struct strbuf *err);
+/* 0: read what there was, 1: the end record was read, -1: the file is
+ * not a log (reason in err); damaged chunks are skipped. */
+int log_follow_poll(struct log_follower *f, const struct log_sink *sink, struct strbuf *err);
+void log_follow_close(struct log_follower *f);
 
 #endif

@@ -138,7 +138,9 @@ int logview_dump(const char *path)
 		return status;
 	struct strbuf line = STRBUF_INIT;
 	result_line(&line, &rc);
-	if (textview_print(stdout, rc.st) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
+	/* the program's output first, as `mpiloom run --text` prints it */
+	if (fputs(strbuf_str(&rc.rep.output.lines), stdout) < 0 ||
+	    textview_print(stdout, rc.st) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
 	    fflush(stdout) != 0)
 		status = 3;
 	strbuf_free(&line);
@@ -202,7 +204,11 @@ int logview_info(const char *path)
 		      (unsigned long long)s.events, (unsigned long long)s.lost,
 		      (unsigned long long)s.matched,
 		      (unsigned long long)(s.unmatched_sends + s.unmatched_recvs));
-	strbuf_printf(&sb, "duration: %s (first call to last)\nresult: ", dur);
+	strbuf_printf(&sb, "duration: %s (first call to last)\n", dur);
+	if (rc.rep.output.nlines > 0)
+		strbuf_printf(&sb, "output: %zu lines of the program's stdout and stderr\n",
+			      rc.rep.output.nlines);
+	strbuf_puts(&sb, "result: ");
 	if (rc.rep.has_result) {
 		strbuf_printf(&sb, "check %s, %u/%u ranks ok: ",
 			      rc.rep.result.ok_ranks == rc.rep.result.size ? "passed" : "failed",
@@ -237,7 +243,9 @@ int logview_replay(const char *path)
 		size_t len = (size_t)(result - rc.rep.result.text);
 		table = strndup(rc.rep.result.text, len);
 	}
-	status = replay_screen(rc.st, rc.h.scenario ? rc.h.scenario : "?", passed, result, table);
+	const char *output = rc.rep.output.nlines > 0 ? strbuf_str(&rc.rep.output.lines) : NULL;
+	status = replay_screen(rc.st, rc.h.scenario ? rc.h.scenario : "?", passed, result, table,
+			       output);
 	free(table);
 	return finish(path, &rc, status);
 }

@@ -8,6 +8,7 @@
 #include "launch.h"
 #include "logview.h"
 #include "options.h"
+#include "progview.h"
 #include "record.h"
 #include "run.h"
 #include "scenario.h"
@@ -88,6 +89,13 @@ int main(int argc, char **argv)
 		return logview_dump(o.file);
 	case CMD_INFO:
 		return logview_info(o.file);
+	case CMD_PROGRAM:
+		/* a file that cannot be written fails before anything starts */
+		if (o.record != NULL && (status = record_check_path(o.record)) != 0)
+			return status;
+		status = progview_run(&o);
+		options_free(&o);
+		return status;
 	case CMD_RUN:
 		break;
 	}

@@ -29,6 +29,7 @@ void options_usage(FILE *out)
 		"       mpiexec -n RANKS mpiloom --text [options] SCENARIO\n"
 		"       mpiloom list\n"
 		"       mpiloom replay|dump|info FILE\n"
+		"       mpiloom run [-n RANKS] [--text] [--record FILE] [--timeout S] [MPIEXEC OPTIONS] -- PROGRAM [ARGS]\n"
 		"\n"
 		"  -n RANKS      ranks to start (mpiloom runs mpiexec itself; default 4)\n"
 		"  --count N     elements per message or per rank (scenario's default)\n"
@@ -41,6 +42,8 @@ void options_usage(FILE *out)
 		"  replay FILE   the recorded run on the screen, with playback\n"
 		"  dump FILE     the recorded run as text, as --text prints it\n"
 		"  info FILE     what a recording holds, and whether it is whole\n"
+		"  run ... -- PROGRAM  trace an MPI program of yours (LD_PRELOAD); other\n"
+		"                options before -- go to mpiexec; --timeout S stops it after S s\n"
 		"  --help        this text\n"
 		"  --version     version\n"
 		"\n"
@@ -147,12 +150,111 @@ static int parse_operand(const char *arg, struct options *o, struct strbuf *err)
 	return 0;
 }
 
+void options_free(struct options *o)
+{
+	free(o->prog_argv);
+	free(o->mpiexec_argv);
+	o->prog_argv = o->mpiexec_argv = NULL;
+}
+
+/* "-n 4", "-n4", "--record F", "--record=F": the value of option name at
+ * argv[*i], or NULL if argv[*i] is not it. */
+static const char *run_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '\0') {
+		if (*i + 1 >= argc) {
+			*missing = 1;
+			return NULL;
+		}
+		return argv[++*i];
+	}
+	if (a[n] == '=' || (n == 2 && a[1] != '-'))
+		return a + n + (a[n] == '=');
+	return NULL;
+}
+
+static int run_option(int argc, char **argv, int *i, struct options *o, struct strbuf *err)
+{
+	int missing = 0;
+	const char *v;
+	if ((v = run_value(argc, argv, i, "-np", &missing)) != NULL ||
+	    (v = run_value(argc, argv, i, "-n", &missing)) != NULL) {
+		if (parse_long(v, 1, NPROCS_LIMIT, &o->nprocs) != 0)
+			return bad_number(err, "-n", v, 1, NPROCS_LIMIT);
+		return 1;
+	}
+	if ((v = run_value(argc, argv, i, "--timeout", &missing)) != NULL) {
+		if (parse_long(v, 1, TIMEOUT_LIMIT, &o->timeout_s) != 0)
+			return bad_number(err, "--timeout", v, 1, TIMEOUT_LIMIT);
+		return 1;
+	}
+	if ((v = run_value(argc, argv, i, "--record", &missing)) != NULL) {
+		if (*v == '\0') {
+			strbuf_puts(err, "mpiloom: --record needs a file name");
+			return 2;
+		}
+		o->record = v;
+		return 1;
+	}
+	if (missing) {
+		strbuf_printf(err, "mpiloom: run: %s needs a value", argv[*i]);
+		return 2;
+	}
+	if (strcmp(argv[*i], "--text") == 0) {
+		o->text = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* mpiloom run [our options and mpiexec's] -- PROGRAM ARGS */
+static int parse_run(int argc, char **argv, struct options *o, struct strbuf *err)
+{
+	int k = 0, rc;
+	o->command = CMD_PROGRAM;
+	o->mpiexec_argv = calloc((size_t)argc + 1, sizeof *o->mpiexec_argv);
+	if (o->mpiexec_argv == NULL) {
+		strbuf_puts(err, "mpiloom: out of memory");
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			if (i + 1 >= argc)
+				break;
+			o->prog_argv = calloc((size_t)(argc - i), sizeof *o->prog_argv);
+			if (o->prog_argv == NULL) {
+				strbuf_puts(err, "mpiloom: out of memory");
+				return 2;
+			}
+			for (int j = i + 1; j < argc; j++)
+				o->prog_argv[j - i - 1] = argv[j];
+			return 0;
+		}
+		if (strcmp(argv[i], "--help") == 0) {
+			o->command = CMD_HELP;
+			return 0;
+		}
+		if ((rc = run_option(argc, argv, &i, o, err)) == 2)
+			return 2;
+		if (rc == 0)
+			o->mpiexec_argv[k++] = argv[i];
+	}
+	strbuf_puts(err, "mpiloom: run: no program given (mpiloom run [-n RANKS] [options] -- PROGRAM [ARGS])");
+	return 2;
+}
+
 int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
 {
 	memset(o, 0, sizeof *o);
 	o->command = CMD_RUN;
 	o->nprocs = 4;
 	o->reps = 10;
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return parse_run(argc, argv, o, err);
 	opterr = 0;
 	optind = 1;
 	int c, rc;

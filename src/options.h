@@ -15,6 +15,7 @@ enum command {
 	CMD_REPLAY,
 	CMD_DUMP,
 	CMD_INFO,
+	CMD_PROGRAM, /* mpiloom run ... -- PROG ARGS */
 };
 
 struct options {
@@ -32,15 +33,23 @@ struct options {
 	int nprocs_set;
 	const char *record; /* --record FILE */
 	const char *file;   /* replay, dump, info */
+	/* mpiloom run: the program and its arguments (NULL-terminated), and
+	 * the options passed on to mpiexec (NULL-terminated) */
+	char **prog_argv;
+	char **mpiexec_argv;
+	long timeout_s; /* 0: none */
 };
 
 #define COUNT_LIMIT 10000000L
 #define REPS_LIMIT 1000L
 #define DELAY_LIMIT 60000L
 #define NPROCS_LIMIT 4096L
+#define TIMEOUT_LIMIT 86400L
 
 /* Returns 0, or 2 with a one-line reason in err (the exit status). */
 int options_parse(int argc, char **argv, struct options *o, struct strbuf *err);
 void options_usage(FILE *out);
+/* Frees what options_parse allocated (mpiloom run's lists). */
+void options_free(struct options *o);
 
 #endif

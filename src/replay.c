@@ -126,7 +126,7 @@ static void playback_tick(void *ctx, struct session *s)
 }
 
 int replay_screen(struct store *st, const char *scenario, int passed, const char *result,
-		  const char *table)
+		  const char *table, const char *output)
 {
 	struct termios saved;
 	struct playback pb = {0, 2, 0, 0, 0, STRBUF_INIT, ""};
@@ -153,6 +153,7 @@ int replay_screen(struct store *st, const char *scenario, int passed, const char
 	s.info.state = RUN_REPLAY;
 	s.view.horizon = INT64_MIN;
 	s.view.show_tree = table == NULL;
+	s.info.output = output;
 	if (session_loop(&s) == SESSION_SIGNAL)
 		status = 128 + (s.signal ? s.signal : 15);
 	session_stop(&s);

@@ -99,6 +99,7 @@ static int view_key(struct session *s, const struct key *k)
 		case '-': case '_': view_zoom(v, 0); break;
 		case '0': view_fit(v, s->store); break;
 		case 't': v->show_tree = !v->show_tree; break;
+		case 'o': v->show_output = !v->show_output; break;
 		case '?': case 'h': v->show_help = !v->show_help; break;
 		default: return 0;
 		}
@@ -224,7 +225,7 @@ int session_start(struct session *s, struct store *st, const char *scenario,
 	s->in_fd = STDIN_FILENO;
 	s->poll_size_fd = -1;
 	s->frame_ms = FRAME_MS;
-	s->info = (struct frame_info){s->scenario, state, 0, NULL, NULL, NULL};
+	s->info = (struct frame_info){s->scenario, state, 0, NULL, NULL, NULL, NULL};
 	pthread_mutex_init(&s->info_lock, NULL);
 	keyreader_init(&s->keys);
 	view_init(&s->view);

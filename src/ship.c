@@ -182,13 +182,16 @@ static int receive_batches(struct tracer *tr, uint8_t **buf, int *cap, int *fina
 static void flush_recorder(struct tracer *tr, int64_t *last)
 {
 	int64_t now = clock_now_ns();
-	if (now - *last < RECORD_FLUSH_NS)
+	int urgent = atomic_load(&tr->flush_soon);
+	if (now - *last < RECORD_FLUSH_NS && !urgent)
 		return;
 	*last = now;
 	pthread_mutex_lock(&tr->store_lock);
 	if (tr->recorder.flush != NULL)
 		tr->recorder.flush(tr->recorder.ctx);
 	pthread_mutex_unlock(&tr->store_lock);
+	if (urgent)
+		atomic_store(&tr->flush_soon, 0);
 }
 
 static void *collect(void *arg)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "dtype.h"
+#include "standalone.h"
 #include "tracer.h"
 
 #define RING_CAPACITY 16384
@@ -382,6 +383,12 @@ int tracer_start(void)
 		return MPI_ERR_NO_MEM;
 	if (tr->rank == 0)
 		tr->store = store_new((uint32_t)tr->size);
+	/* mpiloom itself configures the layer and records on its own */
+	if (tr->rank == 0 && !configured &&
+	    (tr->solo = standalone_start((uint32_t)tr->size, tr->max_rtt)) != NULL) {
+		struct trace_recorder rec = standalone_recorder(tr->solo);
+		trace_set_recorder(&rec);
+	}
 	tr->seq = 0;
 	if ((rc = tracer_comms_start(tr)) != MPI_SUCCESS)
 		return rc;
@@ -405,6 +412,35 @@ void tracer_stop(void)
 	reqtable_free(&tr->reqs);
 	tracer_comms_stop(tr);
 	PMPI_Comm_free(&tr->comm);
+	if (tr->solo != NULL) {
+		struct trace_recorder none = {NULL, NULL, NULL, NULL};
+		trace_set_recorder(&none);
+		standalone_finish(tr->solo, tr->store);
+		tr->solo = NULL;
+		trace_shutdown(); /* nobody else reads the store */
+	}
+}
+
+static int64_t elapsed_ms(int64_t since)
+{
+	return (clock_now_ns() - since) / 1000000;
+}
+
+void tracer_flush_for_abort(void)
+{
+	struct tracer *tr = &loom_tracer;
+	int64_t t0 = clock_now_ns();
+	close_probe(tr);
+	while (ring_used(&tr->ring) > 0 && elapsed_ms(t0) < 1000)
+		sleep_ms(1);
+	if (tr->rank != 0) {
+		/* rank 0 writes its log as soon as it sees the abort event */
+		sleep_ms(200);
+		return;
+	}
+	atomic_store(&tr->flush_soon, 1);
+	while (atomic_load(&tr->flush_soon) && elapsed_ms(t0) < 1000)
+		sleep_ms(1);
 }
 
 void trace_shutdown(void)
@@ -417,6 +453,8 @@ void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *previ
 {
 	if (store_add(tr->store, ev, preview) == 0 && tr->recorder.event != NULL)
 		tr->recorder.event(tr->recorder.ctx, ev, preview);
+	if (ev->kind == EV_ABORT)
+		atomic_store(&tr->flush_soon, 1);
 }
 
 void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total)

@@ -46,6 +46,8 @@ struct tracer {
 	struct store *store;
 	pthread_mutex_t store_lock;
 	struct trace_recorder recorder; /* recorder.event NULL: none */
+	struct log_writer *solo;	/* standalone mode's log (MPILOOM_RECORD) */
+	atomic_int flush_soon;		/* an abort is coming: write the log now */
 };
 
 /* There is exactly one: MPI's profiling interface gives a wrapper no context
@@ -113,6 +115,9 @@ static inline int tracer_tag(int tag)
 
 int tracer_start(void);
 void tracer_stop(void);
+/* MPI_Abort is about to end every rank: this rank's events reach rank 0
+ * and rank 0's log is written before it returns (bounded wait). */
+void tracer_flush_for_abort(void);
 /* Adds to the store and the recorder; store locked by the caller. */
 void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview);
 void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);

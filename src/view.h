@@ -17,6 +17,7 @@ struct view {
 	int show_detail;
 	int show_tree;
 	int show_help;
+	int show_output; /* the program's output panel (mpiloom run, replay) */
 	int paused; /* live: the picture stops following new events */
 	int64_t horizon; /* replay: nothing that begins later has happened yet */
 };

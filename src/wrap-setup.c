@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include "dtype.h"
 #include "tracer.h"
@@ -27,6 +28,8 @@ static int start(int *argc, char ***argv, int required, int *provided)
 	struct call c;
 	tracer_before(&c, EV_INIT);
 	tracer_after(&c);
+	/* mpiexec names a rank that died by its process id only */
+	c.rec.ev.count = (int32_t)getpid();
 	tracer_commit(&c);
 	return MPI_SUCCESS;
 }
@@ -62,6 +65,7 @@ int MPI_Abort(MPI_Comm comm, int errorcode)
 		tracer_after(&c);
 		c.rec.ev.tag = errorcode;
 		tracer_commit(&c);
+		tracer_flush_for_abort();
 	}
 	return PMPI_Abort(comm, errorcode);
 }

@@ -91,7 +91,7 @@ static void test_timeline(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"tree-sum", RUN_FINISHED, 1, "sum = 10", NULL, NULL};
+	struct frame_info info = {"tree-sum", RUN_FINISHED, 1, "sum = 10", NULL, NULL, NULL};
 	char row[256];
 	canvas_init(&cv, 40, 100);
 	view_init(&v);
@@ -126,7 +126,7 @@ static void test_detail_and_selection(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL, NULL};
+	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL, NULL, NULL};
 	char row[256];
 	canvas_init(&cv, 30, 100);
 	view_init(&v);
@@ -157,7 +157,7 @@ static void test_too_small(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL, NULL};
+	struct frame_info info = {"tree-sum", RUN_LIVE, 0, NULL, NULL, NULL, NULL};
 	char row[256];
 	canvas_init(&cv, 20, 70);
 	view_init(&v);
@@ -178,7 +178,7 @@ static void test_many_ranks(void)
 	struct canvas cv;
 	struct view v;
 	struct timeline_layout lay;
-	struct frame_info info = {"gather", RUN_LIVE, 0, NULL, NULL, NULL};
+	struct frame_info info = {"gather", RUN_LIVE, 0, NULL, NULL, NULL, NULL};
 	char row[256];
 	memset(seqs, 0, sizeof seqs);
 	canvas_init(&cv, 24, 80);

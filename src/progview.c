@@ -1,0 +1,244 @@
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "progfault.h"
+#include "progrun.h"
+#include "progview.h"
+#include "session.h"
+#include "textview.h"
+#include "tty.h"
+
+#define POLL_MS 50
+
+struct progview {
+	struct progrun pr;
+	const struct options *o;
+	enum progfault_stop stop;
+	int64_t deadline; /* --timeout, in clock_now_ns time; 0: none */
+	int done;
+	struct strbuf faults; /* progfault_describe's lines */
+	int nfaults;
+	char extra[96];
+};
+
+static volatile sig_atomic_t text_signal;
+
+static void on_text_signal(int sig)
+{
+	text_signal = sig;
+}
+
+static void check_deadline(struct progview *pv)
+{
+	if (pv->deadline > 0 && pv->stop == STOP_NONE && clock_now_ns() >= pv->deadline) {
+		pv->stop = STOP_TIMEOUT;
+		progrun_stop(&pv->pr);
+	}
+}
+
+static uint64_t events_traced(const struct progrun *pr)
+{
+	struct store_stats stats = {0};
+	if (pr->st != NULL)
+		store_stats(pr->st, &stats);
+	return stats.events;
+}
+
+/* After the run: what went wrong, if anything, and the recording. */
+static void conclude(struct progview *pv)
+{
+	struct progfault_in in = {pv->pr.st, pv->pr.nranks, pv->pr.wait_status, &pv->pr.out,
+				  pv->stop, pv->o->timeout_s};
+	pv->nfaults = progfault_describe(&in, &pv->faults);
+	pv->done = 1;
+}
+
+static const char *program_name(const struct progview *pv)
+{
+	return pv->o->prog_argv[0];
+}
+
+static void result_line(struct progview *pv, struct strbuf *sb)
+{
+	struct store_stats stats = {0};
+	if (pv->pr.st != NULL)
+		store_stats(pv->pr.st, &stats);
+	if (pv->pr.st == NULL) {
+		strbuf_puts(sb, "# result: ");
+		strbuf_escape(sb, program_name(pv), strlen(program_name(pv)));
+		strbuf_printf(sb, " ranks=%u check=failed events=0 | no MPI calls were traced",
+			      pv->pr.nranks);
+		return;
+	}
+	const char *text = pv->nfaults > 0 ? "the run failed (see above)"
+			   : pv->pr.has_result ? pv->pr.result.text
+					       : "";
+	textview_result_line(sb, program_name(pv), store_nranks(pv->pr.st), stats.ranks_final,
+			     pv->pr.st, text);
+}
+
+static int exit_status(struct progview *pv, int rec_rc)
+{
+	int status = pv->nfaults > 0 ? 1 : 0;
+	if (events_traced(&pv->pr) == 0) {
+		fprintf(stderr, "mpiloom: no MPI calls were traced: is %s linked dynamically "
+				"against MPICH?\n", program_name(pv));
+		if (status == 0)
+			status = 3;
+	}
+	if (rec_rc != 0 && status == 0)
+		status = 3;
+	return status;
+}
+
+/* The findings: "# fault: ..." lines in text mode, on stderr after the
+ * screen. */
+static void print_faults(struct progview *pv, FILE *f, const char *prefix)
+{
+	const char *p = strbuf_str(&pv->faults);
+	for (int i = 0; i < pv->nfaults && *p; i++) {
+		size_t len = strcspn(p, "\n");
+		fprintf(f, "%s%.*s\n", prefix, (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+static void pass_output(struct progview *pv)
+{
+	size_t len;
+	const char *lines = output_new_lines(&pv->pr.out, &len);
+	if (len > 0) {
+		fwrite(lines, 1, len, stdout);
+		fflush(stdout);
+	}
+}
+
+static int run_text(struct progview *pv)
+{
+	struct sigaction sa, old[3];
+	int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_text_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	while (!progrun_poll(&pv->pr, POLL_MS)) {
+		pass_output(pv);
+		check_deadline(pv);
+		if (text_signal && pv->stop == STOP_NONE) {
+			pv->stop = STOP_SIGNAL;
+			progrun_stop(&pv->pr);
+		}
+	}
+	pass_output(pv);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	conclude(pv);
+	if (pv->pr.st != NULL && textview_print(stdout, pv->pr.st) != 0)
+		return 3;
+	print_faults(pv, stdout, "# fault: ");
+	return 0;
+}
+
+/* ---- the live screen ---- */
+
+static void screen_tick(void *ctx, struct session *s)
+{
+	struct progview *pv = ctx;
+	if (!pv->done) {
+		if (progrun_poll(&pv->pr, 0)) {
+			conclude(pv);
+			struct strbuf sb = STRBUF_INIT;
+			const char *nl = strchr(strbuf_str(&pv->faults), '\n');
+			strbuf_putn(&sb, pv->faults.s ? pv->faults.s : "",
+				    nl ? (size_t)(nl - pv->faults.s) : pv->faults.len);
+			if (pv->nfaults == 0)
+				strbuf_puts(&sb, events_traced(&pv->pr) == 0 ? "no MPI calls were traced"
+						 : pv->pr.has_result ? pv->pr.result.text
+								     : "the program ended");
+			session_finish(s, pv->nfaults == 0 && events_traced(&pv->pr) > 0,
+				       strbuf_str(&sb));
+			strbuf_free(&sb);
+		}
+		check_deadline(pv);
+	}
+	if (pv->pr.st != NULL)
+		s->store = pv->pr.st;
+	s->info.output = strbuf_str(&pv->pr.out.lines);
+	snprintf(pv->extra, sizeof pv->extra, " | output: %zu lines (o)", pv->pr.out.nlines);
+	s->info.extra = pv->extra;
+}
+
+static int run_screen(struct progview *pv)
+{
+	struct termios saved;
+	struct session_ops ops = {NULL, NULL, NULL, screen_tick, pv};
+	struct session s;
+	int rows, cols, status = 0;
+	struct store *empty = store_new(pv->pr.nranks ? pv->pr.nranks : 1);
+	if (tcgetattr(STDIN_FILENO, &saved) != 0 || tty_make_raw(STDIN_FILENO, &saved) != 0) {
+		perror("mpiloom: the terminal");
+		store_free(empty);
+		return 2;
+	}
+	tty_size(STDOUT_FILENO, &rows, &cols);
+	if (session_start(&s, empty, program_name(pv), RUN_LIVE, &ops, rows, cols) != 0) {
+		tty_restore(STDIN_FILENO, &saved);
+		store_free(empty);
+		return 2;
+	}
+	s.poll_size_fd = STDOUT_FILENO;
+	enum session_end end = session_loop(&s);
+	session_stop(&s);
+	tty_restore(STDIN_FILENO, &saved);
+	if (!pv->done) {
+		pv->stop = end == SESSION_SIGNAL ? STOP_SIGNAL : STOP_USER;
+		progrun_stop(&pv->pr);
+		while (!progrun_poll(&pv->pr, POLL_MS))
+			;
+		conclude(pv);
+	}
+	if (end == SESSION_SIGNAL)
+		status = 128 + (s.signal ? s.signal : 15);
+	store_free(empty);
+	print_faults(pv, stderr, "mpiloom: ");
+	return status;
+}
+
+int progview_run(const struct options *o)
+{
+	struct progview pv;
+	memset(&pv, 0, sizeof pv);
+	pv.o = o;
+	int status = progrun_start(&pv.pr, o);
+	if (status != 0) {
+		progrun_free(&pv.pr);
+		return status;
+	}
+	if (o->timeout_s > 0)
+		pv.deadline = clock_now_ns() + (int64_t)o->timeout_s * 1000000000;
+	if (!o->text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		status = run_screen(&pv);
+	else
+		status = run_text(&pv);
+	const char *fault = pv.nfaults > 0 ? strbuf_str(&pv.faults) : NULL;
+	int rec_rc = progrun_finish(&pv.pr, fault);
+	struct strbuf line = STRBUF_INIT;
+	result_line(&pv, &line);
+	printf("%s\n", strbuf_str(&line));
+	fflush(stdout);
+	strbuf_free(&line);
+	int overall = exit_status(&pv, rec_rc);
+	if (status == 0)
+		status = overall;
+	strbuf_free(&pv.faults);
+	progrun_free(&pv.pr);
+	return status;
+}
