@@ -8,7 +8,11 @@
 
 /* Open addressing with backward-shift deletion: no tombstones, so a
  * program that posts millions of requests keeps a table the size of what
- * is outstanding at once. */
+ * is outstanding at once. One handle may be there several times: MPICH
+ * hands out one shared handle for requests that completed at once (an
+ * eager Isend). Its entries stay in posting order along the probe run
+ * (inserts go to its end, deletion shifts back without reordering), so
+ * a lookup finds the oldest. */
 struct reqslot {
 	MPI_Request req;
 	int used;
@@ -36,13 +40,21 @@ static struct reqslot *find(struct reqslot *slots, size_t cap, MPI_Request req)
 	return &slots[i];
 }
 
+static struct reqslot *find_free(struct reqslot *slots, size_t cap, MPI_Request req)
+{
+	size_t i = slot_of(req, cap);
+	while (slots[i].used)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
 static void grow(struct reqtable *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 64;
 	struct reqslot *slots = xcalloc(cap, sizeof *slots);
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].used)
-			*find(slots, cap, t->slots[i].req) = t->slots[i];
+			*find_free(slots, cap, t->slots[i].req) = t->slots[i];
 	free(t->slots);
 	t->slots = slots;
 	t->cap = cap;
@@ -52,13 +64,11 @@ void reqtable_put(struct reqtable *t, MPI_Request req, const struct posting *p)
 {
 	if ((t->used + 1) * 4 > t->cap * 3)
 		grow(t);
-	struct reqslot *s = find(t->slots, t->cap, req);
-	if (!s->used) {
-		s->used = 1;
-		s->req = req;
-		t->used++;
-	}
+	struct reqslot *s = find_free(t->slots, t->cap, req);
+	s->used = 1;
+	s->req = req;
 	s->p = *p;
+	t->used++;
 }
 
 /* Moves later entries of the same probe run back into the hole, so that

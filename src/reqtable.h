@@ -26,9 +26,10 @@ struct reqtable {
 };
 
 void reqtable_free(struct reqtable *t);
-/* A handle already present (MPI reused it) is replaced. */
+/* A handle already present is added again (see reqtable.c). */
 void reqtable_put(struct reqtable *t, MPI_Request req, const struct posting *p);
-/* Returns 1 and fills *out, removing the entry; 0 for a handle not posted
+/* Returns 1 and fills *out with the oldest posting of the handle, removing
+ * it; 0 for a handle not posted
  * by a traced call (persistent requests, MPI_REQUEST_NULL). */
 int reqtable_take(struct reqtable *t, MPI_Request req, struct posting *out);
 

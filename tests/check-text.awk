@@ -7,7 +7,8 @@
 #      or repeated) and appear in that order, #0 is its init and its last
 #      event its finalize;
 #  (c) lines are in nondecreasing time order, ties by rank then seq;
-#  (d) every msg id is on exactly one send-kind line and one recv line, the
+#  (d) every msg id is on exactly one send-kind line and one recv-kind line
+#      (a receive, or the Wait/Test completing a non-blocking one), the
 #      send's own "rank.seq", and no line says msg=unmatched; the pair agrees
 #      (dest, status.source, status.tag, bytes);
 #  (e) a receive ends (begin + dur) no earlier than its send begins;
@@ -35,9 +36,19 @@ function fields(i,    p) {
 
 BEGIN {
 	split("init finalize send ssend bsend rsend recv probe iprobe barrier bcast " \
-	      "gather scatter reduce allreduce pack unpack compute result abort", names)
+	      "gather scatter reduce allreduce pack unpack compute result abort " \
+	      "sendrecv-send sendrecv-recv isend issend irecv wait waitall waitany waitsome " \
+	      "test testall testany testsome gatherv scatterv allgather allgatherv alltoall " \
+	      "alltoallv comm_split comm_dup cart_create comm_free", names)
 	for (i in names)
 		known[names[i]] = 1
+	split("send ssend bsend rsend isend issend sendrecv-send", names)
+	for (i in names)
+		sendkind[names[i]] = 1
+	split("recv sendrecv-recv wait waitall waitany waitsome test testall testany testsome",
+	      names)
+	for (i in names)
+		recvkind[names[i]] = 1
 }
 
 /^# result: / {
@@ -50,7 +61,7 @@ BEGIN {
 }
 
 {
-	if ($0 !~ /^ *-?[0-9]+\.[0-9][0-9][0-9] r[0-9]+ #[0-9]+ [a-z]+( |$)/) {
+	if ($0 !~ /^ *-?[0-9]+\.[0-9][0-9][0-9] r[0-9]+ #[0-9]+ [a-z_-]+( |$)/) {
 		problem("line " NR " is not an event line: " $0)
 		next
 	}
@@ -103,7 +114,7 @@ BEGIN {
 		next
 	}
 	ids[id] = 1
-	if (kind == "send" || kind == "ssend" || kind == "bsend" || kind == "rsend") {
+	if (kind in sendkind) {
 		if (++nsend[id] == 2)
 			problem("msg=" id " is on more than one send")
 		if (id != rank "." seq)
@@ -113,7 +124,7 @@ BEGIN {
 		s_dest[id] = f["dest"]
 		s_tag[id] = f["tag"]
 		s_bytes[id] = f["bytes"]
-	} else if (kind == "recv") {
+	} else if (kind in recvkind) {
 		if (++nrecv[id] == 2)
 			problem("msg=" id " is on more than one recv")
 		r_end[id] = t + f["dur"]

@@ -1,0 +1,149 @@
+#!/bin/sh
+# Ordinary MPI programs (tests/programs/, built with mpicc, not linked with
+# mpiloom) traced by `mpiloom run --text` at 2 to 5 ranks: every message
+# matched, every non-blocking posting linked to the Wait/Test that
+# completed it and back, message counts as the program's logic makes them,
+# and ranks of split, duplicated and Cartesian communicators as world ranks.
+. "${top_srcdir:-/work/main}/tests/lib.sh"
+
+programs=$top_builddir/tests/programs
+
+# trace N PROGRAM ARGS...: $out holds the event and result lines, $tmp/prog
+# the program's own output.
+trace() {
+	_n=$1
+	_p=$2
+	shift 2
+	run_plain run -n "$_n" --text -- "$programs/$_p" "$@"
+	assert_eq "$rc" 0 "exit status of $_p at $_n ranks"
+	grep '^\[std' "$out" >"$tmp/prog"
+	grep -v '^\[std' "$out" >"$tmp/events"
+	mv "$tmp/events" "$out"
+	check_text
+}
+
+# count_kind KIND...: event lines of these kinds.
+count_kind() {
+	awk -v k=" $* " 'index(k, " " $4 " ") { n++ } END { print n + 0 }' "$out"
+}
+
+messages() {
+	sed -n 's/^# result: .* messages=\([0-9]*\) .*/\1/p' "$out"
+}
+
+# Every posting names the event that completed it (done=#S) and that event
+# names the posting (req=#P), on the same rank; a completion with req=-
+# completed nothing.
+check_requests() {
+	awk '
+	function val(key,    i) {
+		for (i = 5; i <= NF; i++)
+			if (index($i, key "=") == 1)
+				return substr($i, length(key) + 2)
+		return ""
+	}
+	/^#/ { next }
+	{ id = $2 " " $3; kind[id] = $4 }
+	val("done") != "" { done[id] = val("done"); postings++ }
+	val("req") != "" { req[id] = val("req") }
+	END {
+		for (id in done) {
+			split(id, a, " ")
+			c = a[1] " " done[id]
+			if (done[id] == "-" || !(c in req) || req[c] != a[2]) {
+				print "posting " id " (" kind[id] ") done=" done[id] ", completion says req=" req[c]
+				bad++
+			}
+		}
+		for (id in req) {
+			if (req[id] == "-")
+				continue
+			split(id, a, " ")
+			p = a[1] " " req[id]
+			if (!(p in done) || done[p] != a[2]) {
+				print "completion " id " req=" req[id] ", posting says done=" done[p]
+				bad++
+			}
+			completed++
+		}
+		if (completed != postings) {
+			print postings + 0 " postings, " completed + 0 " completions"
+			bad++
+		}
+		exit bad > 0
+	}' "$out" >"$tmp/req" || fail "request links: $(head -n 5 "$tmp/req")"
+}
+
+for n in 2 3 4 5; do
+	# halo: 2 Isends a rank a step, then one Sendrecv each
+	steps=3
+	trace "$n" halo "$steps"
+	check_requests
+	assert_eq "$(count_kind isend)" $((2 * n * steps)) "halo isends at $n ranks"
+	assert_eq "$(count_kind irecv)" $((2 * n * steps)) "halo irecvs at $n ranks"
+	assert_eq "$(messages)" $((2 * n * steps + n)) "halo messages at $n ranks"
+	assert_eq "$(count_kind waitall)" $((4 * n * steps)) "halo waitall events at $n ranks"
+	grep -q "^\[stdout\] halo: $n ranks, $steps steps" "$tmp/prog" || fail "halo's output"
+	echo "ok halo $n"
+
+	# master-worker: a task and a result each, and a stop to each worker
+	tasks=9
+	trace "$n" master-worker "$tasks"
+	check_requests
+	assert_eq "$(messages)" $((2 * tasks + n - 1)) "master-worker messages at $n ranks"
+	grep -q "^\[stdout\] master-worker: sum of squares 1..$tasks = 285 (right)" "$tmp/prog" ||
+		fail "master-worker's output"
+	# results come from workers, whatever ANY_SOURCE was asked
+	awk '$2 == "r0" && ($4 == "recv" || $4 ~ /^wait|^test/) && /source=ANY/ &&
+	     !/status.source=[1-9]/ { exit 1 }' "$out" || fail "an ANY_SOURCE receive without a worker's status"
+	echo "ok master-worker $n"
+
+	trace "$n" split
+	check_requests
+	# token ring (a half of h>1 ranks: h messages), Sendrecv (one a
+	# rank), Cartesian shift (one a rank)
+	even=$(((n + 1) / 2))
+	odd=$((n / 2))
+	ring=0
+	[ "$even" -lt 2 ] || ring=$((ring + even))
+	[ "$odd" -lt 2 ] || ring=$((ring + odd))
+	assert_eq "$(messages)" $((ring + 2 * n)) "split messages at $n ranks"
+	awk -v n="$n" -f - "$out" >"$tmp/split" <<'AWK' || fail "split: $(head -n 5 "$tmp/split")"
+# The halves hold the ranks of one parity, ordered by descending world
+# rank (the split's key): a half's rank h is world rank top - 2h.
+function top(r) { return (n - 1) % 2 == r % 2 ? n - 1 : n - 2 }
+function size(r) { return int((top(r) - r % 2) / 2) + 1 }
+function world(r, h) { return top(r) - 2 * h }
+function half(r) { return (top(r) - r) / 2 }
+function val(key,    i) {
+	for (i = 5; i <= NF; i++)
+		if (index($i, key "=") == 1)
+			return substr($i, length(key) + 2)
+	return ""
+}
+function want(what, got, expected) {
+	if (got != expected "") {
+		print $2 " " $3 " " $4 ": " what "=" got ", not " expected
+		bad++
+	}
+}
+/^#/ { next }
+{ r = substr($2, 2) + 0; right = world(r, (half(r) + 1) % size(r)) }
+$4 == "comm_split" { want("size", val("size"), size(r)); split_id[r % 2, val("new")] = 1 }
+$4 == "comm_dup" || $4 == "cart_create" { ids[$4, val("new")] = 1; want("size", val("size"), n) }
+($4 == "send" || $4 == "sendrecv-send") && val("tag") != 9 { want("dest", val("dest"), right) }
+$4 == "sendrecv-send" && val("tag") == 9 { want("dest", val("dest"), (r + 1) % n) }
+$4 == "sendrecv-recv" && val("tag") == 9 { want("status.source", val("status.source"), (r + n - 1) % n) }
+$4 == "gatherv" || $4 == "scatterv" { want("root", val("root"), top(r)) }
+$4 == "allgather" { want("count", val("count"), size(r)) }
+END {
+	for (k in split_id) nsplit++
+	for (k in ids) nids++
+	# one id per half (the halves may share it: they have no member in common)
+	if (nsplit != (n > 1 ? 2 : 1)) { print nsplit " split ids"; bad++ }
+	if (nids != 2) { print nids " dup/cart ids"; bad++ }
+	exit bad > 0
+}
+AWK
+	echo "ok split $n"
+done

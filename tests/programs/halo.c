@@ -1,0 +1,54 @@
+/* A 1-D halo exchange on a periodic ring of ranks: each step every rank
+ * posts receives from both neighbours, sends its edge cells with Isend and
+ * completes all four requests with MPI_Waitall; a last step uses
+ * MPI_Sendrecv. Usage: halo [STEPS] */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CELLS 8
+
+static void check(int rc, const char *what)
+{
+	if (rc != MPI_SUCCESS) {
+		fprintf(stderr, "halo: %s failed\n", what);
+		MPI_Abort(MPI_COMM_WORLD, 1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int rank, size, steps = argc > 1 ? atoi(argv[1]) : 3;
+	double u[CELLS + 2];
+	check(MPI_Init(&argc, &argv), "MPI_Init");
+	check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
+	check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+	int left = (rank + size - 1) % size, right = (rank + 1) % size;
+	for (int i = 0; i < CELLS + 2; i++)
+		u[i] = rank * 100 + i;
+	for (int s = 0; s < steps; s++) {
+		MPI_Request req[4];
+		MPI_Status st[4];
+		check(MPI_Irecv(&u[0], 1, MPI_DOUBLE, left, 1, MPI_COMM_WORLD, &req[0]), "Irecv");
+		check(MPI_Irecv(&u[CELLS + 1], 1, MPI_DOUBLE, right, 0, MPI_COMM_WORLD, &req[1]),
+		      "Irecv");
+		check(MPI_Isend(&u[1], 1, MPI_DOUBLE, left, 0, MPI_COMM_WORLD, &req[2]), "Isend");
+		check(MPI_Isend(&u[CELLS], 1, MPI_DOUBLE, right, 1, MPI_COMM_WORLD, &req[3]),
+		      "Isend");
+		check(MPI_Waitall(4, req, st), "Waitall");
+		if (st[0].MPI_SOURCE != left || st[1].MPI_SOURCE != right)
+			MPI_Abort(MPI_COMM_WORLD, 2);
+		for (int i = 1; i <= CELLS; i++)
+			u[i] = (u[i - 1] + u[i] + u[i + 1]) / 3.0;
+	}
+	MPI_Status st;
+	check(MPI_Sendrecv(&u[CELLS], 1, MPI_DOUBLE, right, 2, &u[0], 1, MPI_DOUBLE, left, 2,
+			   MPI_COMM_WORLD, &st),
+	      "Sendrecv");
+	if (st.MPI_SOURCE != left)
+		MPI_Abort(MPI_COMM_WORLD, 2);
+	if (rank == 0)
+		printf("halo: %d ranks, %d steps, u[1] = %.3f\n", size, steps, u[1]);
+	check(MPI_Finalize(), "MPI_Finalize");
+	return 0;
+}
