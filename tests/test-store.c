@@ -134,8 +134,132 @@ static void test_preview_kept(void)
 	store_free(st);
 }
 
+/* A Wait completing the receive posted as the rank's event #posted, with
+ * the status it returned. */
+static struct event done_recv(uint32_t rank, uint32_t seq, uint32_t posted, int src, int tag)
+{
+	struct event ev = recv_from(rank, seq, 100 + seq, src, tag);
+	ev.kind = EV_WAIT;
+	ev.aux = posted + 1;
+	ev.flags = EVF_REQ_RECV;
+	return ev;
+}
+
+static int partner_is(struct store *st, uint32_t rank, uint32_t index, uint32_t prank,
+		      uint32_t pindex)
+{
+	struct event_ref p;
+	return store_partner(st, (struct event_ref){rank, index}, &p) && p.rank == prank &&
+	       p.index == pindex;
+}
+
+static void add_all(struct store *st, const struct event *evs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		CHECK(store_add(st, &evs[i], NULL) == 0);
+}
+
+/* Rank 1 posts Irecv(0, ANY_TAG) then Irecv(0, tag 5) and waits for them
+ * in the other order; rank 0 sent two tag-5 messages. MPI gives the first
+ * message to the first posting, whatever the order of the Waits. */
+static void test_nonblocking_posting_order(void)
+{
+	for (int sends_first = 0; sends_first < 2; sends_first++) {
+		struct store *st = store_new(2);
+		struct event sends[] = {mk(0, 0, EV_SEND, 1, 1, 5), mk(0, 1, EV_SEND, 2, 1, 5)};
+		struct event recvs[] = {mk(1, 0, EV_IRECV, 3, 0, EV_ANY), mk(1, 1, EV_IRECV, 4, 0, 5),
+					done_recv(1, 2, 1, 0, 5), done_recv(1, 3, 0, 0, 5)};
+		if (sends_first)
+			add_all(st, sends, 2);
+		add_all(st, recvs, 4);
+		if (!sends_first)
+			add_all(st, sends, 2);
+		CHECK(partner_is(st, 1, 3, 0, 0)); /* posted first: the first message */
+		CHECK(partner_is(st, 1, 2, 0, 1));
+		CHECK(partner_is(st, 0, 0, 1, 3));
+		struct event_ref r;
+		CHECK(!store_partner(st, (struct event_ref){1, 0}, &r)); /* postings are not */
+		CHECK(store_posting(st, (struct event_ref){1, 2}, &r) && r.rank == 1 && r.index == 1);
+		CHECK(store_completion(st, (struct event_ref){1, 0}, &r) && r.index == 3);
+		struct store_stats stats;
+		store_stats(st, &stats);
+		CHECK(stats.matched == 2 && stats.unmatched_recvs == 0 && stats.unmatched_sends == 0);
+		store_free(st);
+	}
+}
+
+/* A blocking receive behind an open Irecv(ANY_SOURCE, ANY_TAG) waits for
+ * it: the Irecv was posted first, so it takes the first message. */
+static void test_blocking_behind_open(void)
+{
+	struct store *st = store_new(3);
+	struct event evs[] = {mk(0, 0, EV_SEND, 1, 1, 3), mk(0, 1, EV_SEND, 2, 1, 3),
+			      mk(1, 0, EV_IRECV, 3, EV_ANY, EV_ANY), recv_from(1, 1, 4, 0, 3)};
+	add_all(st, evs, 4);
+	struct store_stats stats;
+	store_stats(st, &stats);
+	CHECK(stats.matched == 0 && stats.unmatched_recvs == 1); /* held */
+	struct event w = done_recv(1, 2, 0, 0, 3);
+	CHECK(store_add(st, &w, NULL) == 0);
+	CHECK(partner_is(st, 1, 2, 0, 0));
+	CHECK(partner_is(st, 1, 1, 0, 1));
+	/* an open posting that cannot take the message holds nothing back */
+	struct event more[] = {mk(1, 3, EV_IRECV, 5, 2, 1), mk(0, 2, EV_SEND, 6, 1, 4),
+			       recv_from(1, 4, 7, 0, 4)};
+	add_all(st, more, 3);
+	CHECK(partner_is(st, 1, 4, 0, 2));
+	store_free(st);
+}
+
+/* Isend and its Wait; Sendrecv halves pair like a send and a receive. */
+static void test_isend_and_sendrecv(void)
+{
+	struct store *st = store_new(2);
+	struct event isend_wait = mk(0, 1, EV_WAIT, 2, 1, 2);
+	isend_wait.aux = 1; /* posting #0, a send: no EVF_REQ_RECV */
+	struct event evs[] = {mk(0, 0, EV_ISEND, 1, 1, 2), isend_wait,
+			      mk(1, 0, EV_IRECV, 1, 0, 2), done_recv(1, 1, 0, 0, 2),
+			      mk(0, 2, EV_SENDRECV_SEND, 5, 1, 0), recv_from(0, 3, 5, 1, 0),
+			      mk(1, 2, EV_SENDRECV_SEND, 5, 0, 0), recv_from(1, 3, 5, 0, 0)};
+	evs[5].kind = EV_SENDRECV_RECV;
+	evs[7].kind = EV_SENDRECV_RECV;
+	add_all(st, evs, 8);
+	CHECK(partner_is(st, 0, 0, 1, 1)); /* the arrow ends at the Wait */
+	CHECK(!partner_is(st, 0, 1, 1, 1));
+	CHECK(partner_is(st, 0, 2, 1, 3));
+	CHECK(partner_is(st, 1, 2, 0, 3));
+	struct event_ref r;
+	CHECK(store_completion(st, (struct event_ref){0, 0}, &r) && r.index == 1);
+	struct event wire;
+	store_wire_event(st, (struct event_ref){1, 1}, &wire);
+	CHECK(wire.aux == 1);
+	store_wire_event(st, (struct event_ref){0, 0}, &wire);
+	CHECK(wire.aux == 0);
+	store_free(st);
+}
+
+/* A completion naming a posting that is not there (lost, or a damaged
+ * log) or not before it is taken as a receive of its own. */
+static void test_bad_posting(void)
+{
+	struct store *st = store_new(2);
+	struct event evs[] = {mk(0, 0, EV_SEND, 1, 1, 2), done_recv(1, 0, 0, 0, 2),
+			      done_recv(1, 1, 7, 0, 2)};
+	evs[2].aux = UINT32_MAX;
+	add_all(st, evs, 3);
+	struct event_ref r;
+	CHECK(partner_is(st, 1, 0, 0, 0));
+	CHECK(!store_posting(st, (struct event_ref){1, 0}, &r));
+	CHECK(!store_posting(st, (struct event_ref){1, 1}, &r));
+	store_free(st);
+}
+
 int main(void)
 {
+	test_nonblocking_posting_order();
+	test_blocking_behind_open();
+	test_isend_and_sendrecv();
+	test_bad_posting();
 	test_sequence();
 	test_matching_any_order();
 	test_matching_fifo();
