@@ -23,22 +23,25 @@ static void headline(struct strbuf *sb, const struct event *e)
 	if (event_is_send(e)) {
 		strbuf_puts(sb, "  ");
 		put_who(sb, "to", e->peer);
-	} else if (event_is_recv(e) || e->kind == EV_PROBE || e->kind == EV_IPROBE) {
+	} else if (event_is_recv(e) || e->kind == EV_PROBE || e->kind == EV_IPROBE ||
+		   e->kind == EV_IRECV) {
 		strbuf_puts(sb, "  ");
 		put_who(sb, "from", e->peer);
 	} else if (event_is_collective(e) && e->peer >= 0) {
 		strbuf_printf(sb, "  root %d%s", e->peer, e->flags & EVF_ROOT ? " (this rank)" : "");
 	}
-	if (e->tag != EV_UNSET && e->kind != EV_ABORT) {
+	if (e->tag != EV_UNSET && e->kind != EV_ABORT && !event_is_comm_op(e)) {
 		strbuf_puts(sb, "  ");
 		put_who(sb, "tag", e->tag);
 	}
 	if (e->count != EV_UNSET && e->kind != EV_RESULT && e->kind != EV_INIT &&
-	    e->kind != EV_FINALIZE && e->kind != EV_BARRIER)
+	    e->kind != EV_FINALIZE && e->kind != EV_BARRIER && !event_is_comm_op(e))
 		strbuf_printf(sb, "  count %d %s (%lld bytes)", e->count, event_dtype_name(e->dtype),
 			      (long long)event_bytes(e));
 	if (e->flags & EVF_LEVEL)
 		strbuf_printf(sb, "  level L%u", e->level);
+	if (e->comm != 0)
+		strbuf_printf(sb, "  comm %u", e->comm);
 }
 
 static void status_line(struct strbuf *sb, const struct event *e)

@@ -26,8 +26,10 @@ static const char *const help_text[] = {
 	"?            this help on / off",
 	"q, Ctrl-C    quit",
 	"",
-	"s send  r recv  p probe  B bcast  G gather  S scatter",
-	"R reduce  A allreduce  k pack  u unpack  # result",
+	"s send  r recv  o Irecv posted  w wait  t test  p probe",
+	"B bcast  G gather(v)  S scatter(v)  R reduce  A allreduce",
+	"H allgather(v)  X alltoall(v)  C communicator  k pack",
+	"u unpack  # result",
 	"lines: messages, send -> receive, labelled L<level> or t<tag>",
 };
 

@@ -51,15 +51,70 @@ static void who(struct strbuf *sb, int32_t rank)
 		strbuf_printf(sb, "rank %d", rank);
 }
 
+/* ", completing its Irecv #3" / ", completed at #7": the other end of a
+ * request, when there is one. */
+static void request(struct strbuf *sb, const struct store *st, struct event_ref ref,
+		    const struct event *e)
+{
+	struct event_ref other;
+	if (event_is_completion(e)) {
+		if (store_posting(st, ref, &other))
+			strbuf_printf(sb, ", completing its %s #%u",
+				      event_kind_name(store_event(st, other)->kind),
+				      store_event(st, other)->seq);
+	} else if (e->kind == EV_ISEND || e->kind == EV_ISSEND || e->kind == EV_IRECV) {
+		if (store_completion(st, ref, &other))
+			strbuf_printf(sb, ", completed by its %s #%u",
+				      event_kind_name(store_event(st, other)->kind),
+				      store_event(st, other)->seq);
+		else
+			strbuf_puts(sb, ", not completed yet");
+	}
+}
+
+static void posted_recv(struct strbuf *sb, const struct store *st, struct event_ref ref,
+			const struct event *e)
+{
+	strbuf_printf(sb, "rank %u posts a receive of up to %d %s from ", e->rank, e->count,
+		      event_dtype_name(e->dtype));
+	if (e->peer == EV_ANY)
+		strbuf_puts(sb, "any rank");
+	else
+		who(sb, e->peer);
+	if (e->tag == EV_ANY)
+		strbuf_puts(sb, " (ANY_TAG)");
+	else
+		envelope(sb, e, e->tag);
+	request(sb, st, ref, e);
+}
+
+/* A Wait or Test that completed a send, or nothing. */
+static void completion(struct strbuf *sb, const struct store *st, struct event_ref ref,
+		       const struct event *e)
+{
+	if (e->count == EV_UNSET) {
+		strbuf_printf(sb, "rank %u: %s, nothing completed", e->rank,
+			      event_kind_name(e->kind));
+		return;
+	}
+	strbuf_printf(sb, "rank %u's send to ", e->rank);
+	who(sb, e->peer);
+	strbuf_puts(sb, " is complete: its buffer may be reused");
+	request(sb, st, ref, e);
+}
+
 static void p2p(struct strbuf *sb, const struct store *st, struct event_ref ref,
 		const struct event *e)
 {
 	if (event_is_send(e)) {
-		strbuf_printf(sb, "rank %u sends ", e->rank);
+		strbuf_printf(sb, "rank %u %s ", e->rank,
+			      e->kind == EV_ISEND || e->kind == EV_ISSEND ? "starts sending"
+									  : "sends");
 		what(sb, st, ref, e, e->count);
 		strbuf_puts(sb, " to ");
 		who(sb, e->peer);
 		envelope(sb, e, e->tag);
+		request(sb, st, ref, e);
 		return;
 	}
 	strbuf_printf(sb, "rank %u receives ", e->rank);
@@ -71,6 +126,7 @@ static void p2p(struct strbuf *sb, const struct store *st, struct event_ref ref,
 		strbuf_printf(sb, ", having asked for %s%s",
 			      e->peer == EV_ANY ? "ANY_SOURCE" : "a given source",
 			      e->tag == EV_ANY ? " and ANY_TAG" : "");
+	request(sb, st, ref, e);
 }
 
 static void probe(struct strbuf *sb, const struct event *e)
@@ -111,13 +167,42 @@ static void collective(struct strbuf *sb, const struct store *st, struct event_r
 	case EV_REDUCE:
 		strbuf_puts(sb, root ? "gets the reduction's result: " : "contributes to the reduction: ");
 		break;
+	case EV_GATHERV:
+		strbuf_puts(sb, root ? "gathers everyone's values (counts of their own): "
+				     : "sends its values to the gatherv: ");
+		break;
+	case EV_SCATTERV:
+		strbuf_puts(sb, root ? "scatters (a count for each rank) " : "gets its part of the scatterv: ");
+		break;
+	case EV_ALLGATHER:
+	case EV_ALLGATHERV:
+		strbuf_puts(sb, "gathers everyone's values, as every rank does: ");
+		break;
+	case EV_ALLTOALL:
+	case EV_ALLTOALLV:
+		strbuf_puts(sb, "exchanges a part with every rank, getting ");
+		break;
 	default:
 		strbuf_puts(sb, "takes part in an allreduce, result ");
 		break;
 	}
 	what(sb, st, ref, e, e->count);
-	if (e->peer >= 0 && !root && e->kind != EV_ALLREDUCE)
+	if (e->peer >= 0 && !root && event_has_root(e))
 		strbuf_printf(sb, " (root %d)", e->peer);
+}
+
+static void comm_op(struct strbuf *sb, const struct event *e)
+{
+	if (e->kind == EV_COMM_FREE) {
+		strbuf_printf(sb, "rank %u frees communicator %u", e->rank, e->comm);
+		return;
+	}
+	strbuf_printf(sb, "rank %u: %s of communicator %u", e->rank, event_kind_name(e->kind),
+		      e->comm);
+	if (e->tag < 0)
+		strbuf_puts(sb, ", giving it no communicator");
+	else
+		strbuf_printf(sb, " makes communicator %d of %d ranks", e->tag, e->count);
 }
 
 void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref)
@@ -127,6 +212,12 @@ void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref)
 		return;
 	if (event_is_send(e) || event_is_recv(e))
 		p2p(sb, st, ref, e);
+	else if (e->kind == EV_IRECV)
+		posted_recv(sb, st, ref, e);
+	else if (event_is_completion(e))
+		completion(sb, st, ref, e);
+	else if (event_is_comm_op(e))
+		comm_op(sb, e);
 	else if (e->kind == EV_PROBE || e->kind == EV_IPROBE)
 		probe(sb, e);
 	else if (event_is_collective(e))

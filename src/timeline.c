@@ -19,12 +19,19 @@ static char kind_letter(const struct event *e)
 {
 	switch (e->kind) {
 	case EV_SEND: case EV_SSEND: case EV_BSEND: case EV_RSEND: return 's';
-	case EV_RECV: return 'r';
+	case EV_ISEND: case EV_ISSEND: case EV_SENDRECV_SEND: return 's';
+	case EV_RECV: case EV_SENDRECV_RECV: return 'r';
+	case EV_IRECV: return 'o'; /* a receive left open */
+	case EV_WAIT: case EV_WAITALL: case EV_WAITANY: case EV_WAITSOME: return 'w';
+	case EV_TEST: case EV_TESTALL: case EV_TESTANY: case EV_TESTSOME: return 't';
 	case EV_PROBE: case EV_IPROBE: return 'p';
 	case EV_BARRIER: return '|';
 	case EV_BCAST: return 'B';
-	case EV_GATHER: return 'G';
-	case EV_SCATTER: return 'S';
+	case EV_GATHER: case EV_GATHERV: return 'G';
+	case EV_SCATTER: case EV_SCATTERV: return 'S';
+	case EV_ALLGATHER: case EV_ALLGATHERV: return 'H';
+	case EV_ALLTOALL: case EV_ALLTOALLV: return 'X';
+	case EV_COMM_SPLIT: case EV_COMM_DUP: case EV_CART_CREATE: case EV_COMM_FREE: return 'C';
 	case EV_REDUCE: return 'R';
 	case EV_ALLREDUCE: return 'A';
 	case EV_PACK: return 'k';
@@ -41,7 +48,7 @@ static int kind_color(const struct event *e)
 {
 	if (event_is_send(e))
 		return C_SEND;
-	if (event_is_recv(e))
+	if (event_is_recv(e) || e->kind == EV_IRECV)
 		return C_RECV;
 	if (e->kind == EV_PROBE || e->kind == EV_IPROBE)
 		return C_PROBE;
@@ -106,7 +113,8 @@ static int weight(const struct event *e)
 {
 	if (event_is_send(e) || event_is_recv(e) || event_is_collective(e))
 		return 3;
-	if (e->kind == EV_PROBE || e->kind == EV_IPROBE || e->kind == EV_ABORT)
+	if (e->kind == EV_PROBE || e->kind == EV_IPROBE || e->kind == EV_ABORT ||
+	    e->kind == EV_IRECV || event_is_completion(e))
 		return 2;
 	if (e->kind == EV_PACK || e->kind == EV_UNPACK || e->kind == EV_RESULT)
 		return 1;
