@@ -17,7 +17,15 @@
 #include "tracer.h"
 #include "xalloc.h"
 
-#define ID_AGREED_MAX 0x7fffu /* agreed ids 1..this; the rest from members */
+#include "textbook.h"
+
+/* Agreed ids are 1..ID_AGREED_MAX, ids from members up to ID_MEMBERS_MAX;
+ * TEXTBOOK_COMM_ID above them marks the textbook collectives' traffic, and
+ * ID_UNKNOWN a communicator MPI would not describe. */
+#define ID_AGREED_MAX 0x7fffu
+#define ID_MEMBERS_MAX 0xfffdu
+#define ID_UNKNOWN 0xfffeu
+_Static_assert(TEXTBOOK_COMM_ID > ID_UNKNOWN, "communicator ids must not collide");
 
 struct comm_info {
 	uint16_t id;
@@ -84,7 +92,7 @@ static uint16_t id_from_members(const struct comm_info *info)
 		h ^= (uint32_t)info->world[i];
 		h *= 16777619u;
 	}
-	return (uint16_t)(ID_AGREED_MAX + 1 + h % (0xffffu - ID_AGREED_MAX));
+	return (uint16_t)(ID_AGREED_MAX + 1 + h % (ID_MEMBERS_MAX - ID_AGREED_MAX));
 }
 
 static struct comm_info *attach(MPI_Comm comm, struct comm_info *info)
@@ -139,7 +147,7 @@ uint16_t tracer_comm_id(MPI_Comm comm)
 	if (comm == MPI_COMM_WORLD)
 		return 0;
 	const struct comm_info *info = info_of(comm);
-	return info != NULL ? info->id : UINT16_MAX;
+	return info != NULL ? info->id : ID_UNKNOWN;
 }
 
 int tracer_comm_created(MPI_Comm newcomm)

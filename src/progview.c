@@ -179,7 +179,7 @@ static void screen_tick(void *ctx, struct session *s)
 static int run_screen(struct progview *pv)
 {
 	struct termios saved;
-	struct session_ops ops = {NULL, NULL, NULL, screen_tick, pv};
+	struct session_ops ops = {NULL, NULL, NULL, screen_tick, NULL, pv};
 	struct session s;
 	int rows, cols, status = 0;
 	struct store *empty = store_new(pv->pr.nranks ? pv->pr.nranks : 1);

@@ -91,12 +91,27 @@ static void remove_at(struct reqtable *t, size_t hole)
 	t->used--;
 }
 
-int reqtable_take(struct reqtable *t, MPI_Request req, struct posting *out)
+static struct reqslot *lookup(const struct reqtable *t, MPI_Request req)
 {
 	if (t->cap == 0 || req == MPI_REQUEST_NULL)
-		return 0;
+		return NULL;
 	struct reqslot *s = find(t->slots, t->cap, req);
-	if (!s->used)
+	return s->used ? s : NULL;
+}
+
+int reqtable_peek(const struct reqtable *t, MPI_Request req, struct posting *out)
+{
+	struct reqslot *s = lookup(t, req);
+	if (s == NULL)
+		return 0;
+	*out = s->p;
+	return 1;
+}
+
+int reqtable_take(struct reqtable *t, MPI_Request req, struct posting *out)
+{
+	struct reqslot *s = lookup(t, req);
+	if (s == NULL)
 		return 0;
 	*out = s->p;
 	remove_at(t, (size_t)(s - t->slots));

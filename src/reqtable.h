@@ -32,5 +32,7 @@ void reqtable_put(struct reqtable *t, MPI_Request req, const struct posting *p);
  * it; 0 for a handle not posted
  * by a traced call (persistent requests, MPI_REQUEST_NULL). */
 int reqtable_take(struct reqtable *t, MPI_Request req, struct posting *out);
+/* The same, leaving it there. */
+int reqtable_peek(const struct reqtable *t, MPI_Request req, struct posting *out);
 
 #endif

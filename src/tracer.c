@@ -14,6 +14,7 @@
 
 struct tracer loom_tracer = {
 	.enabled = 1,
+	.textbook_comm = MPI_COMM_NULL,
 	.record_lock = PTHREAD_MUTEX_INITIALIZER,
 	.store_lock = PTHREAD_MUTEX_INITIALIZER,
 	.comm_keyval = MPI_KEYVAL_INVALID,
@@ -148,6 +149,7 @@ void tracer_after(struct call *c)
 	c->rec.ev.t_begin = clock_event_time(&tr->clock, c->t0);
 	event_set_duration(&c->rec.ev, t1 - c->t0);
 	c->rec.ev.rank = (uint32_t)tr->rank;
+	gate_leave(tr);
 }
 
 void tracer_commit(struct call *c)
@@ -242,13 +244,18 @@ void tracer_fill_send(struct call *c, const void *buf, int count, MPI_Datatype d
 	tracer_set_preview(&c->rec, buf, count);
 }
 
-void tracer_fill_recv(struct call *c, int rc, void *buf, int count, MPI_Datatype dt, int source,
-		      int tag, MPI_Comm comm, const MPI_Status *st)
+void tracer_recv_args(struct call *c, int count, MPI_Datatype dt, int source, int tag,
+		      MPI_Comm comm)
 {
 	c->rec.ev.peer = tracer_world_rank(comm, source);
 	c->rec.ev.tag = tracer_tag(tag);
 	c->rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c->rec.ev, count, dt);
+}
+
+void tracer_recv_status(struct call *c, int rc, void *buf, MPI_Datatype dt, MPI_Comm comm,
+			const MPI_Status *st)
+{
 	if (rc == MPI_SUCCESS) {
 		tracer_set_status(&c->rec.ev, st, dt, comm);
 		if (c->rec.ev.st_count > 0)
@@ -293,7 +300,6 @@ static void complete_recv(struct call *c, const struct posting *p, const MPI_Sta
 {
 	struct event *ev = &c->rec.ev;
 	int cancelled = 0;
-	ev->flags |= EVF_REQ_RECV;
 	if (PMPI_Test_cancelled(st, &cancelled) == MPI_SUCCESS && cancelled)
 		return;
 	ev->st_source = p->ev.peer == EV_ANY ? tracer_world_rank(p->comm, st->MPI_SOURCE)
@@ -312,6 +318,20 @@ static void complete_recv(struct call *c, const struct posting *p, const MPI_Sta
 	ev->st_elements = EV_UNSET;
 }
 
+/* What a completion takes from its posting: the request's arguments. */
+static void posting_args(struct event *ev, const struct posting *p)
+{
+	ev->aux = p->ev.seq + 1;
+	ev->peer = p->ev.peer;
+	ev->tag = p->ev.tag;
+	ev->comm = p->ev.comm;
+	ev->count = p->ev.count;
+	ev->dtype = p->ev.dtype;
+	ev->type_size = p->ev.type_size;
+	if (p->ev.kind == EV_IRECV)
+		ev->flags |= EVF_REQ_RECV;
+}
+
 void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st)
 {
 	struct tracer *tr = &loom_tracer;
@@ -319,20 +339,33 @@ void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st)
 	lock_records(tr);
 	int found = reqtable_take(&tr->reqs, req, &p);
 	unlock_records(tr);
+	/* forget what tracer_expect guessed before the call */
 	struct event *ev = &c->rec.ev;
-	if (!found) {
-		ev->count = EV_UNSET;
+	ev->aux = 0;
+	ev->peer = ev->tag = ev->count = EV_UNSET;
+	ev->comm = 0;
+	ev->dtype = DT_NONE;
+	ev->type_size = 0;
+	ev->flags &= (uint8_t)~EVF_REQ_RECV;
+	if (!found)
 		return;
-	}
-	ev->aux = p.ev.seq + 1;
-	ev->peer = p.ev.peer;
-	ev->tag = p.ev.tag;
-	ev->comm = p.ev.comm;
-	ev->count = p.ev.count;
-	ev->dtype = p.ev.dtype;
-	ev->type_size = p.ev.type_size;
+	posting_args(&c->rec.ev, &p);
 	if (p.ev.kind == EV_IRECV)
 		complete_recv(c, &p, st);
+}
+
+void tracer_expect(struct call *c, int n, const MPI_Request reqs[])
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p;
+	int found = 0;
+	c->rec.ev.count = EV_UNSET;
+	lock_records(tr);
+	for (int i = 0; i < n && !found; i++)
+		found = reqtable_peek(&tr->reqs, reqs[i], &p);
+	unlock_records(tr);
+	if (found)
+		posting_args(&c->rec.ev, &p);
 }
 
 void tracer_open_probe(struct call *c, const MPI_Status *user_status)
@@ -379,6 +412,9 @@ int tracer_start(void)
 				    tr->comm);
 	if (rc != MPI_SUCCESS)
 		return rc;
+	if (tr->opts.textbook &&
+	    (rc = PMPI_Comm_dup(MPI_COMM_WORLD, &tr->textbook_comm)) != MPI_SUCCESS)
+		return rc;
 	if (ring_init(&tr->ring, RING_CAPACITY) != 0)
 		return MPI_ERR_NO_MEM;
 	if (tr->rank == 0)
@@ -392,6 +428,7 @@ int tracer_start(void)
 	tr->seq = 0;
 	if ((rc = tracer_comms_start(tr)) != MPI_SUCCESS)
 		return rc;
+	gate_init(tr);
 	if (shipper_start(tr) != 0) {
 		fprintf(stderr, "mpiloom: rank %d: cannot start the event shipper\n", tr->rank);
 		return MPI_ERR_OTHER;
@@ -411,6 +448,8 @@ void tracer_stop(void)
 	ring_free(&tr->ring);
 	reqtable_free(&tr->reqs);
 	tracer_comms_stop(tr);
+	if (tr->textbook_comm != MPI_COMM_NULL)
+		PMPI_Comm_free(&tr->textbook_comm);
 	PMPI_Comm_free(&tr->comm);
 	if (tr->solo != NULL) {
 		struct trace_recorder none = {NULL, NULL, NULL, NULL};

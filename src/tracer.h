@@ -14,12 +14,34 @@
 #include "store.h"
 #include "trace.h"
 
+/* The call a rank is in, published by the rank's own thread (a sequence
+ * lock: gen is odd while it writes) and read by its shipper, which reports
+ * it to rank 0 as a pending event. */
+enum gate_state { GATE_IDLE, GATE_HELD, GATE_RUNNING };
+
+struct gate {
+	atomic_uint gen;
+	struct event call;
+	int64_t since; /* own clock: entered (held) or released (running) */
+	int state;
+	/* lecture stepping: rank 0 lets each held call go */
+	atomic_int stepping;
+	int listening; /* the shipper takes rank 0's commands */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned releases;
+	/* the shipper's: what it last reported */
+	unsigned reported_gen;
+	int reported_state;
+};
+
 struct tracer {
 	atomic_int enabled;
 	int ready; /* between our MPI_Init and MPI_Finalize */
 	int rank;
 	int size;
 	MPI_Comm comm; /* the loom's own traffic: never seen by the program */
+	MPI_Comm textbook_comm; /* textbook collectives' messages, or NULL */
 	struct trace_options opts;
 	struct clock_sync clock;
 	int64_t max_rtt;
@@ -37,6 +59,8 @@ struct tracer {
 	struct reqtable reqs; /* non-blocking calls not yet completed */
 	int comm_keyval;      /* caches a communicator's id and world ranks */
 	uint32_t next_comm_id;
+
+	struct gate gate;
 
 	pthread_t shipper;
 	atomic_int stopping;
@@ -69,6 +93,9 @@ static inline int tracer_on(void)
 void tracer_before(struct call *c, enum event_kind kind);
 /* Fills time, rank and sequence number; the wrapper then fills the rest. */
 void tracer_after(struct call *c);
+/* Right before the PMPI call, with the arguments known before it filled
+ * in: the call becomes visible as pending, and stepping holds it here. */
+void tracer_gate(struct call *c);
 void tracer_commit(struct call *c);
 
 /* Helpers for wrappers. */
@@ -82,9 +109,12 @@ void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, 
 /* The fields of a send (peer, tag, comm, buffer, preview). */
 void tracer_fill_send(struct call *c, const void *buf, int count, MPI_Datatype dt, int dest,
 		      int tag, MPI_Comm comm);
-/* The fields of a receive, its status st when rc is MPI_SUCCESS. */
-void tracer_fill_recv(struct call *c, int rc, void *buf, int count, MPI_Datatype dt, int source,
-		      int tag, MPI_Comm comm, const MPI_Status *st);
+/* A receive's arguments, before the call; its status st and preview
+ * after, when rc is MPI_SUCCESS. */
+void tracer_recv_args(struct call *c, int count, MPI_Datatype dt, int source, int tag,
+		      MPI_Comm comm);
+void tracer_recv_status(struct call *c, int rc, void *buf, MPI_Datatype dt, MPI_Comm comm,
+			const MPI_Status *st);
 /* A second event for the same call (Sendrecv's receive half): its time. */
 void tracer_copy_span(struct call *to, const struct call *from);
 /* After tracer_commit of a non-blocking call's posting. */
@@ -92,8 +122,11 @@ void tracer_post(const struct call *c, MPI_Request req, void *buf, MPI_Datatype 
 		 MPI_Comm comm);
 void tracer_forget(MPI_Request req);
 /* Fills a completion event from the posting of req (the handle before the
- * call) and its status. */
+ * call) and its status; MPI_REQUEST_NULL: a call that completed nothing. */
 void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st);
+/* Before a Wait or Test: the arguments of the first of reqs that a traced
+ * call posted, for the pending call to show what it waits for. */
+void tracer_expect(struct call *c, int n, const MPI_Request reqs[]);
 void tracer_open_probe(struct call *c, const MPI_Status *user_status);
 void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt);
 
@@ -121,6 +154,12 @@ void tracer_flush_for_abort(void);
 /* Adds to the store and the recorder; store locked by the caller. */
 void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview);
 void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);
+/* Shipper side of the gate: the pending event due for rank 0, if any
+ * (returns 1), and rank 0's stepping commands. */
+int gate_report(struct tracer *tr, struct event *out);
+int gate_take_commands(struct tracer *tr);
+void gate_init(struct tracer *tr);
+void gate_leave(struct tracer *tr);
 int shipper_start(struct tracer *tr);
 void shipper_stop(struct tracer *tr);
 

@@ -3,6 +3,7 @@
  * gathered array at a gather's root, the scattered element elsewhere. */
 #include "config.h"
 
+#include "textbook.h"
 #include "tracer.h"
 
 static int is_root(MPI_Comm comm, int root)
@@ -49,9 +50,10 @@ int MPI_Barrier(MPI_Comm comm)
 		return PMPI_Barrier(comm);
 	struct call c;
 	tracer_before(&c, EV_BARRIER);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = PMPI_Barrier(comm);
 	tracer_after(&c);
-	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_commit(&c);
 	return rc;
 }
@@ -60,12 +62,15 @@ int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
 {
 	if (!tracer_on())
 		return PMPI_Bcast(buf, count, dt, root, comm);
+	if (textbook_for(comm))
+		return textbook_bcast(buf, count, dt, root);
 	struct call c;
 	tracer_before(&c, EV_BCAST);
-	int rc = PMPI_Bcast(buf, count, dt, root, comm);
-	tracer_after(&c);
 	set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Bcast(buf, count, dt, root, comm);
+	tracer_after(&c);
 	tracer_set_preview(&c.rec, buf, count);
 	tracer_commit(&c);
 	return rc;
@@ -102,8 +107,13 @@ int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *
 	if (!tracer_on())
 		return PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
 				   root, comm);
+	if (textbook_for(comm))
+		return textbook_gather(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+				       recvtype, root);
 	struct call c;
 	tracer_before(&c, EV_GATHER);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
 	int rc = PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
 			     comm);
 	tracer_after(&c);
@@ -120,8 +130,13 @@ int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 	if (!tracer_on())
 		return PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
 				    root, comm);
+	if (textbook_for(comm))
+		return textbook_scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+					recvtype, root);
 	struct call c;
 	tracer_before(&c, EV_SCATTER);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
 	int rc = PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
 			      comm);
 	tracer_after(&c);
@@ -137,12 +152,15 @@ int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, M
 {
 	if (!tracer_on())
 		return PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	if (textbook_for(comm) && textbook_can_reduce(op))
+		return textbook_reduce(sendbuf, recvbuf, count, dt, op, root);
 	struct call c;
 	tracer_before(&c, EV_REDUCE);
-	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
-	tracer_after(&c);
 	set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	tracer_after(&c);
 	int root_side = (c.rec.ev.flags & EVF_ROOT) || sendbuf == MPI_IN_PLACE;
 	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, count);
 	tracer_commit(&c);
@@ -154,12 +172,15 @@ int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt
 {
 	if (!tracer_on())
 		return PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	if (textbook_for(comm) && textbook_can_reduce(op))
+		return textbook_allreduce(sendbuf, recvbuf, count, dt, op);
 	struct call c;
 	tracer_before(&c, EV_ALLREDUCE);
-	int rc = PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
-	tracer_after(&c);
 	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	tracer_after(&c);
 	tracer_set_preview(&c.rec, recvbuf, count);
 	tracer_commit(&c);
 	return rc;
@@ -174,6 +195,8 @@ int MPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 				    recvtype, root, comm);
 	struct call c;
 	tracer_before(&c, EV_GATHERV);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
 	int rc = PMPI_Gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype,
 			      root, comm);
 	tracer_after(&c);
@@ -193,6 +216,8 @@ int MPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[]
 				     recvtype, root, comm);
 	struct call c;
 	tracer_before(&c, EV_SCATTERV);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
 	int rc = PMPI_Scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
 			       recvtype, root, comm);
 	tracer_after(&c);
@@ -225,6 +250,8 @@ static int traced_all(enum event_kind kind,
 		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 	struct call c;
 	tracer_before(&c, kind);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 	tracer_after(&c);
 	finish_all(&c, comm, recvbuf, (int64_t)recvcount * comm_size(comm), recvtype);
@@ -247,6 +274,8 @@ int MPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
 				       recvtype, comm);
 	struct call c;
 	tracer_before(&c, EV_ALLGATHERV);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = PMPI_Allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
 				 recvtype, comm);
 	tracer_after(&c);
@@ -270,6 +299,8 @@ int MPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls
 				      rdispls, recvtype, comm);
 	struct call c;
 	tracer_before(&c, EV_ALLTOALLV);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = PMPI_Alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
 				rdispls, recvtype, comm);
 	tracer_after(&c);

@@ -5,9 +5,8 @@
 
 #include "tracer.h"
 
-static void finish_comm(struct call *c, int rc, MPI_Comm parent, MPI_Comm newcomm)
+static void finish_comm(struct call *c, int rc, MPI_Comm newcomm)
 {
-	c->rec.ev.comm = tracer_comm_id(parent);
 	c->rec.ev.count = EV_UNSET;
 	int size;
 	if (rc == MPI_SUCCESS) {
@@ -24,9 +23,11 @@ int MPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 		return PMPI_Comm_split(comm, color, key, newcomm);
 	struct call c;
 	tracer_before(&c, EV_COMM_SPLIT);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = PMPI_Comm_split(comm, color, key, newcomm);
 	tracer_after(&c);
-	finish_comm(&c, rc, comm, *newcomm);
+	finish_comm(&c, rc, *newcomm);
 	return rc;
 }
 
@@ -36,9 +37,11 @@ int MPI_Comm_dup(MPI_Comm comm, MPI_Comm *newcomm)
 		return PMPI_Comm_dup(comm, newcomm);
 	struct call c;
 	tracer_before(&c, EV_COMM_DUP);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = PMPI_Comm_dup(comm, newcomm);
 	tracer_after(&c);
-	finish_comm(&c, rc, comm, *newcomm);
+	finish_comm(&c, rc, *newcomm);
 	return rc;
 }
 
@@ -49,9 +52,11 @@ int MPI_Cart_create(MPI_Comm comm, int ndims, const int dims[], const int period
 		return PMPI_Cart_create(comm, ndims, dims, periods, reorder, newcomm);
 	struct call c;
 	tracer_before(&c, EV_CART_CREATE);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = PMPI_Cart_create(comm, ndims, dims, periods, reorder, newcomm);
 	tracer_after(&c);
-	finish_comm(&c, rc, comm, *newcomm);
+	finish_comm(&c, rc, *newcomm);
 	return rc;
 }
 
@@ -64,6 +69,8 @@ int MPI_Comm_free(MPI_Comm *comm)
 	struct call c;
 	uint16_t id = tracer_comm_id(*comm);
 	tracer_before(&c, EV_COMM_FREE);
+	c.rec.ev.comm = id;
+	tracer_gate(&c);
 	int rc = PMPI_Comm_free(comm);
 	tracer_after(&c);
 	c.rec.ev.comm = id;

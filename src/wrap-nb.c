@@ -19,9 +19,10 @@ static int traced_isend(enum event_kind kind,
 		return pmpi(buf, count, dt, dest, tag, comm, req);
 	struct call c;
 	tracer_before(&c, kind);
+	tracer_fill_send(&c, buf, count, dt, dest, tag, comm);
+	tracer_gate(&c);
 	int rc = pmpi(buf, count, dt, dest, tag, comm, req);
 	tracer_after(&c);
-	tracer_fill_send(&c, buf, count, dt, dest, tag, comm);
 	tracer_commit(&c);
 	if (rc == MPI_SUCCESS)
 		tracer_post(&c, *req, (void *)buf, dt, comm);
@@ -47,12 +48,10 @@ int MPI_Irecv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Co
 		return PMPI_Irecv(buf, count, dt, source, tag, comm, req);
 	struct call c;
 	tracer_before(&c, EV_IRECV);
+	tracer_recv_args(&c, count, dt, source, tag, comm);
+	tracer_gate(&c);
 	int rc = PMPI_Irecv(buf, count, dt, source, tag, comm, req);
 	tracer_after(&c);
-	c.rec.ev.peer = tracer_world_rank(comm, source);
-	c.rec.ev.tag = tracer_tag(tag);
-	c.rec.ev.comm = tracer_comm_id(comm);
-	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_commit(&c);
 	if (rc == MPI_SUCCESS)
 		tracer_post(&c, *req, buf, dt, comm);
@@ -108,7 +107,7 @@ static void finish(const struct call *base, int rc, const MPI_Request *saved, co
 {
 	if (rc != MPI_SUCCESS || ndone <= 0 || ndone == MPI_UNDEFINED) {
 		struct call c = *base;
-		c.rec.ev.count = EV_UNSET;
+		tracer_complete(&c, MPI_REQUEST_NULL, NULL);
 		tracer_commit(&c);
 		return;
 	}
@@ -128,6 +127,8 @@ int MPI_Wait(MPI_Request *req, MPI_Status *status)
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	MPI_Request saved = *req;
 	tracer_before(&c, EV_WAIT);
+	tracer_expect(&c, 1, &saved);
+	tracer_gate(&c);
 	int rc = PMPI_Wait(req, st);
 	tracer_after(&c);
 	finish(&c, rc, &saved, NULL, 1, st);
@@ -143,6 +144,8 @@ int MPI_Test(MPI_Request *req, int *flag, MPI_Status *status)
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	MPI_Request saved = *req;
 	tracer_before(&c, EV_TEST);
+	tracer_expect(&c, 1, &saved);
+	tracer_gate(&c);
 	int rc = PMPI_Test(req, flag, st);
 	tracer_after(&c);
 	finish(&c, rc, &saved, NULL, rc == MPI_SUCCESS && *flag, st);
@@ -157,6 +160,8 @@ int MPI_Waitall(int n, MPI_Request reqs[], MPI_Status sts[])
 	struct scratch s;
 	scratch_init(&s, n, reqs, sts);
 	tracer_before(&c, EV_WAITALL);
+	tracer_expect(&c, n, s.req);
+	tracer_gate(&c);
 	int rc = PMPI_Waitall(n, reqs, s.st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, NULL, n, s.st);
@@ -172,6 +177,8 @@ int MPI_Testall(int n, MPI_Request reqs[], int *flag, MPI_Status sts[])
 	struct scratch s;
 	scratch_init(&s, n, reqs, sts);
 	tracer_before(&c, EV_TESTALL);
+	tracer_expect(&c, n, s.req);
+	tracer_gate(&c);
 	int rc = PMPI_Testall(n, reqs, flag, s.st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, NULL, rc == MPI_SUCCESS && *flag ? n : 0, s.st);
@@ -189,6 +196,8 @@ int MPI_Waitany(int n, MPI_Request reqs[], int *index, MPI_Status *status)
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	scratch_init(&s, n, reqs, st);
 	tracer_before(&c, EV_WAITANY);
+	tracer_expect(&c, n, s.req);
+	tracer_gate(&c);
 	int rc = PMPI_Waitany(n, reqs, index, st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, index, *index != MPI_UNDEFINED, st);
@@ -206,6 +215,8 @@ int MPI_Testany(int n, MPI_Request reqs[], int *index, int *flag, MPI_Status *st
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	scratch_init(&s, n, reqs, st);
 	tracer_before(&c, EV_TESTANY);
+	tracer_expect(&c, n, s.req);
+	tracer_gate(&c);
 	int rc = PMPI_Testany(n, reqs, index, flag, st);
 	tracer_after(&c);
 	int done = rc == MPI_SUCCESS && *flag && *index != MPI_UNDEFINED;
@@ -225,6 +236,8 @@ static int traced_some(enum event_kind kind,
 	struct scratch s;
 	scratch_init(&s, n, reqs, sts);
 	tracer_before(&c, kind);
+	tracer_expect(&c, n, s.req);
+	tracer_gate(&c);
 	int rc = pmpi(n, reqs, outcount, indices, s.st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, indices, *outcount, s.st);

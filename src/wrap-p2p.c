@@ -12,9 +12,10 @@ static int traced_send(enum event_kind kind,
 		return pmpi(buf, count, dt, dest, tag, comm);
 	struct call c;
 	tracer_before(&c, kind);
+	tracer_fill_send(&c, buf, count, dt, dest, tag, comm);
+	tracer_gate(&c);
 	int rc = pmpi(buf, count, dt, dest, tag, comm);
 	tracer_after(&c);
-	tracer_fill_send(&c, buf, count, dt, dest, tag, comm);
 	tracer_commit(&c);
 	return rc;
 }
@@ -48,9 +49,11 @@ int MPI_Recv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Com
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	tracer_before(&c, EV_RECV);
+	tracer_recv_args(&c, count, dt, source, tag, comm);
+	tracer_gate(&c);
 	int rc = PMPI_Recv(buf, count, dt, source, tag, comm, st);
 	tracer_after(&c);
-	tracer_fill_recv(&c, rc, buf, count, dt, source, tag, comm, st);
+	tracer_recv_status(&c, rc, buf, dt, comm, st);
 	tracer_commit(&c);
 	return rc;
 }
@@ -69,15 +72,17 @@ static int traced_sendrecv(const void *sbuf, int scount, MPI_Datatype stype, int
 	r = s;
 	r.rec.ev.kind = EV_SENDRECV_RECV;
 	tracer_fill_send(&s, sbuf, scount, stype, dest, stag, comm);
+	tracer_recv_args(&r, rcount, rtype, source, rtag, comm);
+	tracer_gate(&s); /* the send half stands for the call while it is pending */
 	if (replace)
 		rc = PMPI_Sendrecv_replace(rbuf, rcount, rtype, dest, stag, source, rtag, comm, st);
 	else
 		rc = PMPI_Sendrecv(sbuf, scount, stype, dest, stag, rbuf, rcount, rtype, source,
 				   rtag, comm, st);
-	tracer_after(&r);
-	tracer_copy_span(&s, &r);
+	tracer_after(&s);
 	tracer_commit(&s);
-	tracer_fill_recv(&r, rc, rbuf, rcount, rtype, source, rtag, comm, st);
+	tracer_copy_span(&r, &s);
+	tracer_recv_status(&r, rc, rbuf, rtype, comm, st);
 	tracer_commit(&r);
 	return rc;
 }
@@ -129,6 +134,9 @@ int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	tracer_before(&c, EV_PROBE);
+	c.rec.ev.peer = tracer_world_rank(comm, source);
+	c.rec.ev.tag = tracer_tag(tag);
+	tracer_gate(&c);
 	int rc = PMPI_Probe(source, tag, comm, st);
 	tracer_after(&c);
 	finish_probe(&c, rc, 1, source, tag, comm, st, status);
@@ -143,6 +151,9 @@ int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	tracer_before(&c, EV_IPROBE);
+	c.rec.ev.peer = tracer_world_rank(comm, source);
+	c.rec.ev.tag = tracer_tag(tag);
+	tracer_gate(&c);
 	int rc = PMPI_Iprobe(source, tag, comm, flag, st);
 	tracer_after(&c);
 	finish_probe(&c, rc, *flag, source, tag, comm, st, status);
