@@ -47,6 +47,9 @@ static void put_message(struct strbuf *sb, const struct store *st, struct event_
 			const struct event *ev)
 {
 	struct event_ref partner;
+	/* MPI_PROC_NULL: no message, nothing to match */
+	if (event_is_send(ev) ? ev->peer == EV_UNSET : ev->st_source == EV_UNSET)
+		return;
 	if (!store_partner(st, ref, &partner)) {
 		strbuf_puts(sb, " msg=unmatched");
 		return;

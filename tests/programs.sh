@@ -75,13 +75,19 @@ check_requests() {
 }
 
 for n in 2 3 4 5; do
-	# halo: 2 Isends a rank a step, then one Sendrecv each
+	# halo: 2 Isends a rank a step, then a Sendrecv each round the ring and
+	# one along it
 	steps=3
 	trace "$n" halo "$steps"
 	check_requests
 	assert_eq "$(count_kind isend)" $((2 * n * steps)) "halo isends at $n ranks"
 	assert_eq "$(count_kind irecv)" $((2 * n * steps)) "halo irecvs at $n ranks"
-	assert_eq "$(messages)" $((2 * n * steps + n)) "halo messages at $n ranks"
+	assert_eq "$(messages)" $((2 * n * steps + n + n - 1)) "halo messages at $n ranks"
+	# the open ends: a send to and a receive from MPI_PROC_NULL, no message
+	assert_eq "$(awk '$4 == "sendrecv-send" && / dest=- / && !/ msg=/' "$out" | wc -l)" 1 \
+		"halo's sends to MPI_PROC_NULL"
+	assert_eq "$(awk '$4 == "sendrecv-recv" && / source=- / && / status.source=- / && !/ msg=/' \
+		"$out" | wc -l)" 1 "halo's receives from MPI_PROC_NULL"
 	assert_eq "$(count_kind waitall)" $((4 * n * steps)) "halo waitall events at $n ranks"
 	grep -q "^\[stdout\] halo: $n ranks, $steps steps" "$tmp/prog" || fail "halo's output"
 	echo "ok halo $n"

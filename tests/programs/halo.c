@@ -1,7 +1,8 @@
 /* A 1-D halo exchange on a periodic ring of ranks: each step every rank
  * posts receives from both neighbours, sends its edge cells with Isend and
- * completes all four requests with MPI_Waitall; a last step uses
- * MPI_Sendrecv. Usage: halo [STEPS] */
+ * completes all four requests with MPI_Waitall; then one shift with
+ * MPI_Sendrecv round the ring and one along it, where the ends have
+ * MPI_PROC_NULL for a neighbour. Usage: halo [STEPS] */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,14 @@ int main(int argc, char **argv)
 			   MPI_COMM_WORLD, &st),
 	      "Sendrecv");
 	if (st.MPI_SOURCE != left)
+		MPI_Abort(MPI_COMM_WORLD, 2);
+	/* the same shift without wrapping round: the ends talk to MPI_PROC_NULL */
+	int open_left = rank > 0 ? left : MPI_PROC_NULL;
+	int open_right = rank < size - 1 ? right : MPI_PROC_NULL;
+	check(MPI_Sendrecv(&u[CELLS], 1, MPI_DOUBLE, open_right, 3, &u[0], 1, MPI_DOUBLE,
+			   open_left, 3, MPI_COMM_WORLD, &st),
+	      "Sendrecv");
+	if (st.MPI_SOURCE != open_left)
 		MPI_Abort(MPI_COMM_WORLD, 2);
 	if (rank == 0)
 		printf("halo: %d ranks, %d steps, u[1] = %.3f\n", size, steps, u[1]);
