@@ -9,12 +9,16 @@
 programs=$top_builddir/tests/programs
 
 # trace N PROGRAM ARGS...: $out holds the event and result lines, $tmp/prog
-# the program's own output.
+# the program's own output. PROGRAM is in tests/programs unless a path.
 trace() {
 	_n=$1
 	_p=$2
 	shift 2
-	run_plain run -n "$_n" --text -- "$programs/$_p" "$@"
+	case $_p in
+	*/*) ;;
+	*) _p=$programs/$_p ;;
+	esac
+	run_plain run -n "$_n" --text -- "$_p" "$@"
 	assert_eq "$rc" 0 "exit status of $_p at $_n ranks"
 	grep '^\[std' "$out" >"$tmp/prog"
 	grep -v '^\[std' "$out" >"$tmp/events"
@@ -152,4 +156,22 @@ END {
 }
 AWK
 	echo "ok split $n"
+done
+
+# Fortran: MPICH's bindings call the C MPI_ functions, so the wrappers see
+# a program built with mpif90 as they see a C one.
+fc=$(command -v mpif90.mpich || command -v mpifort.mpich || true)
+if [ -z "$fc" ] || ! command -v gfortran >/dev/null 2>&1; then
+	echo "skipped Fortran: no mpif90.mpich or no gfortran"
+	exit 0
+fi
+"$fc" -o "$tmp/ring-f90" "$top_srcdir/tests/programs/ring.f90" >"$tmp/fc" 2>&1 ||
+	fail "mpif90 could not build ring.f90: $(head -n 3 "$tmp/fc")"
+for n in 2 3; do
+	trace "$n" "$tmp/ring-f90"
+	check_requests
+	assert_eq "$(messages)" "$n" "Fortran ring messages at $n ranks"
+	assert_eq "$(count_kind comm_split)" "$n" "Fortran comm_split events at $n ranks"
+	assert_eq "$(count_kind allreduce)" "$n" "Fortran allreduce events at $n ranks"
+	echo "ok Fortran ring $n"
 done
