@@ -87,17 +87,23 @@ static int bad_termination(const struct progfault_in *in, struct strbuf *lines, 
 	return n;
 }
 
+/* Aborts first: the cause, before the ranks it took down. */
 static int rank_ends(const struct progfault_in *in, int culprit, int anything, struct strbuf *lines,
 		     int n)
 {
-	for (uint32_t r = 0; in->st != NULL && r < store_nranks(in->st); r++) {
+	uint32_t nranks = in->st != NULL ? store_nranks(in->st) : 0;
+	for (uint32_t r = 0; r < nranks; r++) {
 		const struct event *e = last_event(in->st, r);
 		if (e != NULL && e->kind == EV_ABORT)
 			say(lines, &n, "rank %u called MPI_Abort (error code %d)", r, e->tag);
-		else if ((e == NULL || e->kind != EV_FINALIZE) && (int)r != culprit && anything)
-			say(lines, &n, e == NULL ? "rank %u made no traced call%s"
-						 : "rank %u did not reach MPI_Finalize (last traced call: %s)",
-			    r, e == NULL ? "" : event_kind_name(e->kind));
+	}
+	for (uint32_t r = 0; r < nranks && anything; r++) {
+		const struct event *e = last_event(in->st, r);
+		if (e == NULL)
+			say(lines, &n, "rank %u made no traced call", r);
+		else if (e->kind != EV_FINALIZE && e->kind != EV_ABORT && (int)r != culprit)
+			say(lines, &n, "rank %u did not reach MPI_Finalize (last traced call: %s)", r,
+			    event_kind_name(e->kind));
 	}
 	return n;
 }

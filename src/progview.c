@@ -200,7 +200,10 @@ static int run_screen(struct progview *pv)
 		return 2;
 	}
 	tty_size(STDOUT_FILENO, &rows, &cols);
-	if (session_start(&s, empty, program_name(pv), RUN_LIVE, &ops, rows, cols) != 0) {
+	/* the status bar has room for a name, not for a path */
+	const char *slash = strrchr(program_name(pv), '/');
+	const char *title = slash ? slash + 1 : program_name(pv);
+	if (session_start(&s, empty, title, RUN_LIVE, &ops, rows, cols) != 0) {
 		tty_restore(STDIN_FILENO, &saved);
 		store_free(empty);
 		return 2;
