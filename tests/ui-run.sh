@@ -4,6 +4,13 @@
 . "${top_srcdir:-.}/tests/ui-lib.sh"
 progs=$top_builddir/tests/programs
 
+# quit STATUS WHAT: q, the terminal restored, the exit status
+quit() {
+	T send-keys -t ui q
+	finished
+	grep -q "^EXIT=$1\$" "$tmp/exit" || fail "$2: $(cat "$tmp/exit")"
+}
+
 # 1. ring: rank rows, the result; o opens the output panel with the
 #    program's lines; q quits with exit 0 and the terminal as it was
 start 100 32 "LANG=C.UTF-8 $MPILOOM run -n 3 -- $progs/ring 2"
@@ -20,9 +27,7 @@ T send-keys -t ui o
 wait_gone 'o closes'
 T send-keys -t ui '?'
 wait_for 'program output panel on / off'
-T send-keys -t ui q
-finished
-grep -q '^EXIT=0$' "$tmp/exit" || fail "ring: $(cat "$tmp/exit")"
+quit 0 ring
 wait_for '^# result: .*ring ranks=3 check=passed'
 echo "ok run: ring screen, output panel"
 
@@ -32,9 +37,7 @@ start 100 30 "$MPILOOM run -n 2 -- $progs/deadlock"
 wait_for '2 ranks \| [4-9] events \| LIVE'
 T send-keys -t ui o
 wait_for 'deadlock: rank 1 receives from rank 0 first'
-T send-keys -t ui q
-finished
-grep -q '^EXIT=1$' "$tmp/exit" || fail "deadlock: $(cat "$tmp/exit")"
+quit 1 deadlock
 wait_for '^mpiloom: stopped by the user before the program ended'
 echo "ok run: deadlock, q"
 
@@ -42,7 +45,5 @@ echo "ok run: deadlock, q"
 start 100 30 "$MPILOOM run -n 3 -- $progs/abort"
 wait_for 'FINISHED .*check FAILED'
 wait_for 'result: rank 1 called MPI_Abort \(error code 7\)'
-T send-keys -t ui q
-finished
-grep -q '^EXIT=1$' "$tmp/exit" || fail "abort: $(cat "$tmp/exit")"
+quit 1 abort
 echo "ok run: abort"
