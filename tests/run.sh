@@ -128,3 +128,17 @@ grep -q '^mpiloom: no MPI calls were traced: is /bin/echo linked dynamically aga
 	fail "non-MPI program: message"
 assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: its output"
 echo "ok not MPI"
+
+# Fortran: MPICH's bindings call the C functions the library wraps
+fc=$(command -v mpif90.mpich || true)
+if [ -n "$fc" ]; then
+	"$fc" -o "$tmp/fring" "$top_srcdir/tests/programs/ring.f90" 2>"$err" || fail "mpif90.mpich failed"
+	trace 3 -- "$tmp/fring"
+	assert_eq "$rc" 0 "Fortran ring"
+	events_only
+	assert_match '^# result: .* ranks=3 check=passed .* messages=3 unmatched=0 ' "Fortran ring: messages"
+	assert_match '^\[stdout\] fring: token 3$' "Fortran ring: output"
+	echo "ok Fortran"
+else
+	echo "skip Fortran: no mpif90.mpich"
+fi
