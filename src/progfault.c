@@ -54,42 +54,56 @@ static void say(struct strbuf *lines, int *n, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* hydra names the process that ended badly by pid: "PID 123 RUNNING AT",
- * "EXIT CODE: 11", "EXIT STRING: Segmentation fault (signal 11)". */
+/* The trace library's own line from a crashing rank (fatal.c), else
+ * hydra's report, which names a process by pid only: "PID 123 RUNNING AT"
+ * and "EXIT CODE: 9" (the signal's number when it was killed). */
 static int bad_termination(const struct progfault_in *in, struct strbuf *lines, int n,
 			   int *culprit)
 {
 	const char *text = in->out ? strbuf_str((struct strbuf *)&in->out->lines) : NULL;
+	const char *caught = text ? strstr(text, "mpiloom: rank ") : NULL;
+	*culprit = -1;
+	if (caught != NULL) {
+		long rank = find_number(caught, "mpiloom: rank "), pid = find_number(caught, "(pid ");
+		long sig = find_number(caught, "caught signal ");
+		if (rank >= 0 && sig > 0) {
+			*culprit = (int)rank;
+			say(lines, &n, "rank %ld (pid %ld) crashed: signal %ld (%s)", rank, pid, sig,
+			    strsignal((int)sig));
+			return n;
+		}
+	}
 	long pid = find_number(text, "PID ");
 	long code = find_number(text, "EXIT CODE: ");
-	long sig = find_number(text, "(signal ");
-	*culprit = -1;
-	if (pid < 0 || (code < 0 && sig < 0))
+	if (pid < 0 || code < 0)
 		return n;
 	*culprit = rank_of_pid(in->st, pid);
-	char who[64];
 	if (*culprit >= 0)
-		snprintf(who, sizeof who, "rank %d (pid %ld)", *culprit, pid);
+		say(lines, &n, "rank %d (pid %ld) ended badly: mpiexec reports exit code %ld", *culprit,
+		    pid, code);
 	else
-		snprintf(who, sizeof who, "a process (pid %ld)", pid);
-	if (sig > 0)
-		say(lines, &n, "%s was killed by signal %ld (%s)", who, sig, strsignal((int)sig));
-	else
-		say(lines, &n, "%s exited with code %ld", who, code);
+		say(lines, &n, "a process (pid %ld) ended badly: mpiexec reports exit code %ld", pid,
+		    code);
 	return n;
 }
 
+/* Aborts first: the cause, before the ranks it took down. */
 static int rank_ends(const struct progfault_in *in, int culprit, int anything, struct strbuf *lines,
 		     int n)
 {
-	for (uint32_t r = 0; in->st != NULL && r < store_nranks(in->st); r++) {
+	uint32_t nranks = in->st != NULL ? store_nranks(in->st) : 0;
+	for (uint32_t r = 0; r < nranks; r++) {
 		const struct event *e = last_event(in->st, r);
 		if (e != NULL && e->kind == EV_ABORT)
 			say(lines, &n, "rank %u called MPI_Abort (error code %d)", r, e->tag);
-		else if ((e == NULL || e->kind != EV_FINALIZE) && (int)r != culprit && anything)
-			say(lines, &n, e == NULL ? "rank %u made no traced call%s"
-						 : "rank %u did not reach MPI_Finalize (last traced call: %s)",
-			    r, e == NULL ? "" : event_kind_name(e->kind));
+	}
+	for (uint32_t r = 0; r < nranks && anything; r++) {
+		const struct event *e = last_event(in->st, r);
+		if (e == NULL)
+			say(lines, &n, "rank %u made no traced call", r);
+		else if (e->kind != EV_FINALIZE && e->kind != EV_ABORT && (int)r != culprit)
+			say(lines, &n, "rank %u did not reach MPI_Finalize (last traced call: %s)", r,
+			    event_kind_name(e->kind));
 	}
 	return n;
 }

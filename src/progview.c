@@ -16,6 +16,7 @@
 #include "tty.h"
 
 #define POLL_MS 50
+#define FAILED_TEXT "the run failed (see the fault lines)"
 
 struct progview {
 	struct progrun pr;
@@ -77,7 +78,7 @@ static void result_line(struct progview *pv, struct strbuf *sb)
 			      pv->pr.nranks);
 		return;
 	}
-	const char *text = pv->nfaults > 0 ? "the run failed (see above)"
+	const char *text = pv->nfaults > 0 ? FAILED_TEXT
 			   : pv->pr.has_result ? pv->pr.result.text
 					       : "";
 	textview_result_line(sb, program_name(pv), store_nranks(pv->pr.st), stats.ranks_final,
@@ -98,16 +99,26 @@ static int exit_status(struct progview *pv, int rec_rc)
 	return status;
 }
 
-/* The findings: "# fault: ..." lines in text mode, on stderr after the
- * screen. */
-static void print_faults(struct progview *pv, FILE *f, const char *prefix)
+/* The findings, one line each after prefix: "# fault: " in text mode,
+ * "mpiloom: " after the screen, "fault: " in the recording's result. */
+static void fault_lines(const struct progview *pv, const char *prefix, struct strbuf *out)
 {
-	const char *p = strbuf_str(&pv->faults);
+	const char *p = pv->faults.s ? pv->faults.s : "";
 	for (int i = 0; i < pv->nfaults && *p; i++) {
 		size_t len = strcspn(p, "\n");
-		fprintf(f, "%s%.*s\n", prefix, (int)len, p);
+		strbuf_puts(out, prefix);
+		strbuf_putn(out, p, len);
+		strbuf_putc(out, '\n');
 		p += len + (p[len] == '\n');
 	}
+}
+
+static void print_faults(const struct progview *pv, FILE *f, const char *prefix)
+{
+	struct strbuf sb = STRBUF_INIT;
+	fault_lines(pv, prefix, &sb);
+	fputs(strbuf_str(&sb), f);
+	strbuf_free(&sb);
 }
 
 static void pass_output(struct progview *pv)
@@ -189,7 +200,10 @@ static int run_screen(struct progview *pv)
 		return 2;
 	}
 	tty_size(STDOUT_FILENO, &rows, &cols);
-	if (session_start(&s, empty, program_name(pv), RUN_LIVE, &ops, rows, cols) != 0) {
+	/* the status bar has room for a name, not for a path */
+	const char *slash = strrchr(program_name(pv), '/');
+	const char *title = slash ? slash + 1 : program_name(pv);
+	if (session_start(&s, empty, title, RUN_LIVE, &ops, rows, cols) != 0) {
 		tty_restore(STDIN_FILENO, &saved);
 		store_free(empty);
 		return 2;
@@ -228,8 +242,13 @@ int progview_run(const struct options *o)
 		status = run_screen(&pv);
 	else
 		status = run_text(&pv);
-	const char *fault = pv.nfaults > 0 ? strbuf_str(&pv.faults) : NULL;
-	int rec_rc = progrun_finish(&pv.pr, fault);
+	/* the recording's result: the # fault: lines, then the result
+	 * line's text, so that dump prints what --text printed */
+	struct strbuf fault = STRBUF_INIT;
+	fault_lines(&pv, "fault: ", &fault);
+	strbuf_puts(&fault, FAILED_TEXT);
+	int rec_rc = progrun_finish(&pv.pr, pv.nfaults > 0 ? strbuf_str(&fault) : NULL);
+	strbuf_free(&fault);
 	struct strbuf line = STRBUF_INIT;
 	result_line(&pv, &line);
 	printf("%s\n", strbuf_str(&line));

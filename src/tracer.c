@@ -434,6 +434,9 @@ int tracer_start(void)
 		return MPI_ERR_OTHER;
 	}
 	tr->ready = 1;
+	const char *solo = getenv("MPILOOM_RECORD");
+	if (!configured && solo != NULL && *solo != '\0')
+		tracer_catch_fatal();
 	return MPI_SUCCESS;
 }
 
@@ -465,11 +468,15 @@ static int64_t elapsed_ms(int64_t since)
 	return (clock_now_ns() - since) / 1000000;
 }
 
+/* Also called from a fatal signal's handler: atomics, the clock and
+ * nanosleep only, except for the open probe of a single-threaded
+ * program, whose record lock is never taken. */
 void tracer_flush_for_abort(void)
 {
 	struct tracer *tr = &loom_tracer;
 	int64_t t0 = clock_now_ns();
-	close_probe(tr);
+	if (!tr->lock_records)
+		close_probe(tr);
 	while (ring_used(&tr->ring) > 0 && elapsed_ms(t0) < 1000)
 		sleep_ms(1);
 	if (tr->rank != 0) {

@@ -151,6 +151,8 @@ void tracer_stop(void);
 /* MPI_Abort is about to end every rank: this rank's events reach rank 0
  * and rank 0's log is written before it returns (bounded wait). */
 void tracer_flush_for_abort(void);
+/* Standalone mode: a crash flushes first (fatal.c). */
+void tracer_catch_fatal(void);
 /* Adds to the store and the recorder; store locked by the caller. */
 void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview);
 void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);

@@ -165,13 +165,13 @@ if [ -z "$fc" ] || ! command -v gfortran >/dev/null 2>&1; then
 	echo "skipped Fortran: no mpif90.mpich or no gfortran"
 	exit 0
 fi
-"$fc" -o "$tmp/ring-f90" "$top_srcdir/tests/programs/ring.f90" >"$tmp/fc" 2>&1 ||
+"$fc" -o "$tmp/comm-f90" "$top_srcdir/tests/programs/comm.f90" >"$tmp/fc" 2>&1 ||
 	fail "mpif90 could not build ring.f90: $(head -n 3 "$tmp/fc")"
 for n in 2 3; do
-	trace "$n" "$tmp/ring-f90"
+	trace "$n" "$tmp/comm-f90"
 	check_requests
-	assert_eq "$(messages)" "$n" "Fortran ring messages at $n ranks"
+	assert_eq "$(messages)" "$n" "Fortran comm messages at $n ranks"
 	assert_eq "$(count_kind comm_split)" "$n" "Fortran comm_split events at $n ranks"
 	assert_eq "$(count_kind allreduce)" "$n" "Fortran allreduce events at $n ranks"
-	echo "ok Fortran ring $n"
+	echo "ok Fortran comm $n"
 done

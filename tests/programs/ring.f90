@@ -1,19 +1,26 @@
-! A ring in Fortran: each rank receives (MPI_Irecv, MPI_Wait) from its
-! left neighbour what it sent to its right, then sums ranks in halves of
-! MPI_COMM_WORLD. tests/programs.sh builds it with mpif90 when there is one.
-program ring
+! The ring of tests/programs/ring.c in Fortran (use mpi): tests/run.sh
+! builds it with mpif90.mpich when that is installed, to check that MPICH's
+! Fortran bindings reach the C profiling interface that mpiloom wraps.
+program fring
   use mpi
   implicit none
-  integer :: ierr, rank, nprocs, token, status(MPI_STATUS_SIZE), req, sub
+  integer :: rank, size, ierr, token, next, prev
+  integer :: st(MPI_STATUS_SIZE)
   call MPI_Init(ierr)
   call MPI_Comm_rank(MPI_COMM_WORLD, rank, ierr)
-  call MPI_Comm_size(MPI_COMM_WORLD, nprocs, ierr)
-  token = rank
-  call MPI_Irecv(token, 1, MPI_INTEGER, mod(rank + nprocs - 1, nprocs), 3, MPI_COMM_WORLD, req, ierr)
-  call MPI_Send(rank, 1, MPI_INTEGER, mod(rank + 1, nprocs), 3, MPI_COMM_WORLD, ierr)
-  call MPI_Wait(req, status, ierr)
-  call MPI_Comm_split(MPI_COMM_WORLD, mod(rank, 2), rank, sub, ierr)
-  call MPI_Allreduce(rank, token, 1, MPI_INTEGER, MPI_SUM, sub, ierr)
-  call MPI_Comm_free(sub, ierr)
+  call MPI_Comm_size(MPI_COMM_WORLD, size, ierr)
+  next = mod(rank + 1, size)
+  prev = mod(rank + size - 1, size)
+  token = 0
+  if (rank == 0) then
+    call MPI_Send(token, 1, MPI_INTEGER, next, 0, MPI_COMM_WORLD, ierr)
+    call MPI_Recv(token, 1, MPI_INTEGER, prev, 0, MPI_COMM_WORLD, st, ierr)
+    print '(a,i0)', 'fring: token ', token
+  else
+    call MPI_Recv(token, 1, MPI_INTEGER, prev, 0, MPI_COMM_WORLD, st, ierr)
+    token = token + rank
+    call MPI_Send(token, 1, MPI_INTEGER, next, 0, MPI_COMM_WORLD, ierr)
+  end if
+  call MPI_Barrier(MPI_COMM_WORLD, ierr)
   call MPI_Finalize(ierr)
-end program ring
+end program

@@ -1,0 +1,144 @@
+#!/bin/sh
+# mpiloom run: ordinary MPI programs (tests/programs/, built with mpicc and
+# not linked with mpiloom) traced through LD_PRELOAD, --text, at several
+# rank counts: every message matched, the program's output captured and
+# set apart, an abort's and a crash's events kept and the dead rank named,
+# a deadlock ended by --timeout, bad programs refused before mpiexec.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+progs=$top_builddir/tests/programs
+for p in ring pi abort deadlock crash; do
+	[ -x "$progs/$p" ] || { echo "no $progs/$p: make check builds it" >&2; exit 99; }
+done
+
+# trace N ARGS...: mpiloom run -n N --text ARGS under an outer limit.
+trace() {
+	_n=$1
+	shift
+	cmd="$MPILOOM run -n $_n --text $*"
+	rc=0
+	with_preload timeout -k 5 60 "$MPILOOM" run -n "$_n" --text "$@" </dev/null >"$out" 2>"$err" || rc=$?
+	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "timed out after 60 s"
+}
+
+# events_only: $out without the program's output and fault lines, for
+# check-text.awk.
+events_only() {
+	grep -v -e '^\[stdout\] ' -e '^\[stderr\] ' -e '^# fault: ' "$out" >"$tmp/events"
+	awk -f "$CHECK_TEXT" "$tmp/events" 2>"$tmp/check" ||
+		fail "check-text.awk: $(sed -n '1,10p' "$tmp/check")"
+}
+
+count() {
+	grep -Ec -- "$1" "$out"
+}
+
+for n in 2 3 4 5; do
+	# ring, 2 rounds: 2n messages, all matched; output captured
+	trace "$n" -- "$progs/ring" 2
+	assert_eq "$rc" 0 "ring -n $n: exit status"
+	events_only
+	assert_match "^# result: .* ranks=$n check=passed ok=$n/$n .* messages=$((2 * n)) unmatched=0 " "ring -n $n: result"
+	assert_match "^\[stdout\] ring: token $((n * (n - 1))) after 2 round\(s\) of $n ranks$" "ring -n $n: stdout"
+	assert_eq "$(count '^\[stderr\] ring: rank [0-9]+ done$')" "$n" "ring -n $n: stderr lines"
+	echo "ok ring -n $n"
+
+	# pi: one bcast and one reduce per rank, the estimate printed
+	trace "$n" -- "$progs/pi" 20000
+	assert_eq "$rc" 0 "pi -n $n: exit status"
+	events_only
+	assert_eq "$(count ' r[0-9]+ #[0-9]+ bcast ')" "$n" "pi -n $n: bcasts"
+	assert_eq "$(count ' r[0-9]+ #[0-9]+ reduce ')" "$n" "pi -n $n: reduces"
+	assert_match "^\[stdout\] pi: 3\.[0-9]+ from $((20000 * n)) samples on $n ranks$" "pi -n $n: stdout"
+	echo "ok pi -n $n"
+
+	# abort: rank 1's receive and its abort are kept, and named
+	trace "$n" -- "$progs/abort"
+	assert_eq "$rc" 1 "abort -n $n: exit status"
+	assert_match '^ +[0-9.]+ r0 #1 send dest=1 .* msg=0\.1 ' "abort -n $n: rank 0's send kept"
+	assert_match '^ +[0-9.]+ r1 #1 recv source=0 .* msg=0\.1 ' "abort -n $n: rank 1's receive kept"
+	assert_match '^ +[0-9.]+ r1 #2 abort errorcode=7 ' "abort -n $n: the abort kept"
+	assert_match '^# fault: rank 1 called MPI_Abort \(error code 7\)$' "abort -n $n: named"
+	assert_match '^\[stdout\] abort: rank 1 gives up$' "abort -n $n: stdout"
+	assert_match '^# result: .* check=failed ' "abort -n $n: result"
+	echo "ok abort -n $n"
+
+	# crash: the last rank's send survives its SIGSEGV
+	last=$((n - 1))
+	trace "$n" -- "$progs/crash"
+	assert_eq "$rc" 1 "crash -n $n: exit status"
+	assert_match "^ +[0-9.]+ r$last #1 send dest=0 tag=5 .* msg=$last\.1 " "crash -n $n: send kept"
+	assert_match "^# fault: rank $last \(pid [0-9]+\) crashed: signal 11 " "crash -n $n: named"
+	echo "ok crash -n $n"
+done
+
+# deadlock: --timeout ends it; what came before (the barrier, the output)
+# is shown. (The pending receives are the lead's part of the issue.)
+for n in 2 3; do
+	trace "$n" --timeout 4 -- "$progs/deadlock"
+	assert_eq "$rc" 1 "deadlock -n $n: exit status"
+	assert_match '^# fault: stopped after the time limit of 4 s \(--timeout\)$' "deadlock -n $n: time limit"
+	assert_eq "$(count ' r[0-9]+ #1 barrier ')" "$n" "deadlock -n $n: barriers"
+	assert_match '^\[stdout\] deadlock: rank 0 receives from rank 1 first$' "deadlock -n $n: rank 0's output"
+	assert_match '^\[stdout\] deadlock: rank 1 receives from rank 0 first$' "deadlock -n $n: rank 1's output"
+	assert_match '^# fault: rank 0 did not reach MPI_Finalize' "deadlock -n $n: rank 0 named"
+	echo "ok deadlock -n $n"
+done
+
+# --record: the recording dumps to exactly what --text printed, output
+# included; info counts the output lines
+log=$tmp/ring.loom
+trace 3 --record "$log" -- "$progs/ring" 1
+assert_eq "$rc" 0 "ring --record"
+cp "$out" "$tmp/live"
+with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "dump exited $?"
+cmp -s "$tmp/live" "$out" || fail "dump differs from the --text run"
+with_preload "$MPILOOM" info "$log" >"$out" 2>"$err" || fail "info exited $?"
+assert_match '^output: 4 lines ' "info: output lines"
+assert_match '^health: complete' "info: health"
+echo "ok record"
+
+# an abort's recording is a whole log too
+trace 3 --record "$log" -- "$progs/abort"
+assert_eq "$rc" 1 "abort --record"
+cp "$out" "$tmp/live"
+with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "dump of the abort exited $?"
+cmp -s "$tmp/live" "$out" || fail "abort: dump differs from the --text run"
+echo "ok record abort"
+
+# bad programs: refused before mpiexec starts, exit 2
+trace 2 -- "$tmp/no-such-program"
+assert_eq "$rc" 2 "missing program"
+grep -q "^mpiloom: cannot run $tmp/no-such-program: No such file or directory$" "$err" || fail "missing program: message"
+: >"$tmp/plain"
+trace 2 -- "$tmp/plain"
+assert_eq "$rc" 2 "not executable"
+grep -q "^mpiloom: cannot run $tmp/plain: not executable$" "$err" || fail "not executable: message"
+trace 2 -- no-such-program-in-path
+assert_eq "$rc" 2 "not in PATH"
+trace 2
+assert_eq "$rc" 2 "no program"
+grep -q "no program given" "$err" || fail "no program: message"
+echo "ok bad programs"
+
+# not an MPI program: said plainly, exit 3
+trace 2 -- /bin/echo hello
+assert_eq "$rc" 3 "non-MPI program"
+grep -q '^mpiloom: no MPI calls were traced: is /bin/echo linked dynamically against MPICH?$' "$err" ||
+	fail "non-MPI program: message"
+assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: its output"
+echo "ok not MPI"
+
+# Fortran: MPICH's bindings call the C functions the library wraps
+fc=$(command -v mpif90.mpich || true)
+if [ -n "$fc" ]; then
+	"$fc" -o "$tmp/fring" "$top_srcdir/tests/programs/ring.f90" 2>"$err" || fail "mpif90.mpich failed"
+	trace 3 -- "$tmp/fring"
+	assert_eq "$rc" 0 "Fortran ring"
+	events_only
+	assert_match '^# result: .* ranks=3 check=passed .* messages=3 unmatched=0 ' "Fortran ring: messages"
+	assert_match '^\[stdout\] fring: token 3$' "Fortran ring: output"
+	echo "ok Fortran"
+else
+	echo "skip Fortran: no mpif90.mpich"
+fi
