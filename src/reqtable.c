@@ -48,13 +48,21 @@ static struct reqslot *find_free(struct reqslot *slots, size_t cap, MPI_Request 
 	return &slots[i];
 }
 
+/* Entries are moved in probe order, so that a handle's entries keep
+ * theirs: from just after an empty slot (there is one, the table is at
+ * most 3/4 full), since a run that wraps past the end has its older
+ * entries at the end of the array. */
 static void grow(struct reqtable *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 64;
+	size_t cap = t->cap ? t->cap * 2 : 64, start = 0;
 	struct reqslot *slots = xcalloc(cap, sizeof *slots);
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].used)
-			*find_free(slots, cap, t->slots[i].req) = t->slots[i];
+	while (start < t->cap && t->slots[start].used)
+		start++;
+	for (size_t k = 1; k <= t->cap; k++) {
+		const struct reqslot *old = &t->slots[(start + k) & (t->cap - 1)];
+		if (old->used)
+			*find_free(slots, cap, old->req) = *old;
+	}
 	free(t->slots);
 	t->slots = slots;
 	t->cap = cap;
