@@ -146,12 +146,16 @@ $4 == "sendrecv-send" && val("tag") == 9 { want("dest", val("dest"), (r + 1) % n
 $4 == "sendrecv-recv" && val("tag") == 9 { want("status.source", val("status.source"), (r + n - 1) % n) }
 $4 == "gatherv" || $4 == "scatterv" { want("root", val("root"), top(r)) }
 $4 == "allgather" { want("count", val("count"), size(r)) }
+# the communicator of MPI_Comm_create, not traced: WORLD reversed
+$4 == "bcast" { want("root", val("root"), n - 1); bcast_id[val("comm")] = 1 }
 END {
 	for (k in split_id) nsplit++
 	for (k in ids) nids++
 	# one id per half (the halves may share it: they have no member in common)
 	if (nsplit != (n > 1 ? 2 : 1)) { print nsplit " split ids"; bad++ }
 	if (nids != 2) { print nids " dup/cart ids"; bad++ }
+	for (k in bcast_id) { nb++; if (k + 0 < 32768) { print "bcast on comm=" k; bad++ } }
+	if (nb != 1) { print nb " ids for the created communicator"; bad++ }
 	exit bad > 0
 }
 AWK

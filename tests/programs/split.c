@@ -2,8 +2,9 @@
  * ranks pass a token round a ring (Send/Recv on the half, so its ranks are
  * not world ranks), shift values with Sendrecv, and run Allgather,
  * Alltoall, Gatherv, Scatterv, Allgatherv and Alltoallv; then a duplicate
- * of WORLD and a Cartesian ring exchange with Sendrecv_replace. Every rank
- * prints nothing but rank 0's summary. */
+ * of WORLD, a Cartesian ring exchange with Sendrecv_replace, and a
+ * broadcast on a communicator made by MPI_Comm_create. Only rank 0
+ * prints, a summary. */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,28 @@ static void cart_shift(void)
 	check(MPI_Comm_free(&ring), "Comm_free");
 }
 
+/* A communicator made by a call mpiloom does not trace (MPI_Comm_create):
+ * its ranks are translated when it is first used. It holds WORLD in
+ * reverse order, so its rank 0, the broadcast's root, is the last rank. */
+static void untraced_comm(int rank, int size)
+{
+	MPI_Group world, reversed;
+	MPI_Comm comm;
+	int *ranks = alloc((size_t)size, sizeof *ranks), v = rank;
+	for (int i = 0; i < size; i++)
+		ranks[i] = size - 1 - i;
+	check(MPI_Comm_group(MPI_COMM_WORLD, &world), "Comm_group");
+	check(MPI_Group_incl(world, size, ranks, &reversed), "Group_incl");
+	check(MPI_Comm_create(MPI_COMM_WORLD, reversed, &comm), "Comm_create");
+	check(MPI_Bcast(&v, 1, MPI_INT, 0, comm), "Bcast");
+	if (v != size - 1)
+		MPI_Abort(MPI_COMM_WORLD, 2);
+	check(MPI_Comm_free(&comm), "Comm_free");
+	check(MPI_Group_free(&reversed), "Group_free");
+	check(MPI_Group_free(&world), "Group_free");
+	free(ranks);
+}
+
 int main(int argc, char **argv)
 {
 	int rank, size, hrank, hsize;
@@ -108,6 +131,7 @@ int main(int argc, char **argv)
 	check(MPI_Barrier(dup), "Barrier");
 	check(MPI_Comm_free(&dup), "Comm_free");
 	cart_shift();
+	untraced_comm(rank, size);
 	check(MPI_Comm_free(&half), "Comm_free");
 	if (rank == 0)
 		printf("split: %d ranks in halves of %d and %d\n", size, (size + 1) / 2, size / 2);
