@@ -223,6 +223,14 @@ finished
 grep -q 'EXIT=0' "$tmp/exit" || fail "stepped run exit status $(cat "$tmp/exit")"
 echo "ok step"
 
+# q while every rank is held: all of them end, the terminal is restored
+start 100 32 "$MPILOOM -n 3 --step tree-sum"
+wait_for 'STEP n r space \| 3 held'
+T send-keys -t ui q
+finished
+grep -q 'EXIT=130' "$tmp/exit" || fail "q while held: exit status $(cat "$tmp/exit")"
+echo "ok q while held"
+
 # 10. scripted keys on the screen: the probe's step names its status
 start 140 32 "$MPILOOM -n 2 --step --keys nn probe"
 wait_for 'step 2: r1 probe'
