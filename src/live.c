@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -190,6 +191,11 @@ static void *loop(void *arg)
 		/* q before the run ended: the only way to stop every rank */
 		fprintf(stderr, "mpiloom: stopped by the user before %s finished\n",
 			lv->s.scenario);
+		/* the abort stops mpiexec forwarding output: give it the
+		 * bytes that leave the screen first (seen lost under load) */
+		fflush(stdout);
+		struct timespec ts = {0, 200000000};
+		nanosleep(&ts, NULL);
 		PMPI_Abort(MPI_COMM_WORLD, 130);
 	}
 	return NULL;

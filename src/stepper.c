@@ -237,32 +237,49 @@ static struct step *new_step(struct stepper *sp, const struct store *st, char ke
 	return s;
 }
 
-/* n: the lowest rank whose call will complete (a collective goes on every
- * rank at once); when none will, the lowest held rank, which will block. */
-static int take_press(struct stepper *sp, const struct store *st)
+static int is_receive(const struct event *p)
 {
-	int fallback = -1;
+	return p->kind == EV_RECV || p->kind == EV_PROBE;
+}
+
+/* The lowest held rank whose call will complete (only receives and
+ * probes if asked), or -1. */
+static int completing(struct stepper *sp, const struct store *st, int receives_only)
+{
 	for (uint32_t r = 0; r < sp->nranks; r++) {
 		if (state_of(sp, st, r) != R_HELD)
 			continue;
 		const struct event *p = store_pending(st, r);
-		if (fallback < 0)
-			fallback = (int)r;
-		if (!completes(sp, st, p))
-			continue;
-		struct step *s = new_step(sp, st, 'n');
-		if (event_is_collective(p)) {
-			for (uint32_t q = 0; q < sp->nranks; q++)
-				if (state_of(sp, st, q) == R_HELD)
-					let_go(sp, st, q, s);
-		} else {
-			let_go(sp, st, r, s);
-		}
+		if ((!receives_only || is_receive(p)) && completes(sp, st, p))
+			return (int)r;
+	}
+	return -1;
+}
+
+/* n: a message sent is received before anything else goes, so that a send
+ * and its arrival are two presses in a row; then the lowest rank whose
+ * call will complete (a collective goes on every rank at once); when none
+ * will, the lowest held rank, which will block. */
+static int take_press(struct stepper *sp, const struct store *st)
+{
+	int r = completing(sp, st, 1);
+	if (r < 0)
+		r = completing(sp, st, 0);
+	if (r < 0) {
+		for (r = 0; r < (int)sp->nranks && state_of(sp, st, (uint32_t)r) != R_HELD; r++)
+			;
+		if (r == (int)sp->nranks)
+			return 0;
+	}
+	struct step *s = new_step(sp, st, 'n');
+	const struct event *p = store_pending(st, (uint32_t)r);
+	if (!event_is_collective(p) || !completes(sp, st, p)) {
+		let_go(sp, st, (uint32_t)r, s);
 		return 1;
 	}
-	if (fallback < 0)
-		return 0;
-	let_go(sp, st, (uint32_t)fallback, new_step(sp, st, 'n'));
+	for (uint32_t q = 0; q < sp->nranks; q++)
+		if (state_of(sp, st, q) == R_HELD)
+			let_go(sp, st, q, s);
 	return 1;
 }
 

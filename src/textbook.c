@@ -61,12 +61,14 @@ static void mark(enum event_kind kind, int root, int count, MPI_Datatype dt, con
 	tracer_commit(&c);
 }
 
+/* round >= 0: a tree's level, shown as such; a linear algorithm's
+ * messages are -(k + 1): the root's k-th, tagged k, no level. */
 static void label(struct call *c, int peer, int round)
 {
 	c->rec.ev.peer = peer;
-	c->rec.ev.tag = round;
 	c->rec.ev.comm = TEXTBOOK_COMM_ID;
-	if (round < 256) {
+	c->rec.ev.tag = round >= 0 ? round : -round - 1;
+	if (round >= 0 && round < 256) {
 		c->rec.ev.level = (uint8_t)round;
 		c->rec.ev.flags |= EVF_LEVEL;
 	}
@@ -80,7 +82,7 @@ static int tb_send(const void *buf, int count, MPI_Datatype dt, int dest, int ro
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_set_preview(&c.rec, buf, count);
 	tracer_gate(&c);
-	int rc = PMPI_Send(buf, count, dt, dest, round, loom_tracer.textbook_comm);
+	int rc = PMPI_Send(buf, count, dt, dest, c.rec.ev.tag, loom_tracer.textbook_comm);
 	tracer_after(&c);
 	tracer_commit(&c);
 	return rc;
@@ -94,7 +96,7 @@ static int tb_recv(void *buf, int count, MPI_Datatype dt, int source, int round)
 	label(&c, source, round);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_gate(&c);
-	int rc = PMPI_Recv(buf, count, dt, source, round, loom_tracer.textbook_comm, &st);
+	int rc = PMPI_Recv(buf, count, dt, source, c.rec.ev.tag, loom_tracer.textbook_comm, &st);
 	tracer_after(&c);
 	if (rc == MPI_SUCCESS) {
 		tracer_set_status(&c.rec.ev, &st, dt, MPI_COMM_WORLD);
@@ -196,10 +198,11 @@ int textbook_allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Dataty
 	return rc == MPI_SUCCESS ? textbook_bcast(recvbuf, count, dt, 0) : rc;
 }
 
-/* The root's order of the others: round k is the k-th message. */
+/* The root's order of the others: the k-th message, as label() wants a
+ * linear algorithm's. */
 static int round_of(int rank, int root)
 {
-	return rank < root ? rank : rank - 1;
+	return -(rank < root ? rank : rank - 1) - 1;
 }
 
 int textbook_gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,

@@ -191,6 +191,10 @@ static void draw_pending(const struct plot *p, uint32_t rank, int y)
 	const char *word = blocked ? " blocked " : " held ";
 	if (x < p->x0)
 		x = p->x0;
+	/* the call before it, begun in the same column, keeps its letter */
+	const struct cell *c = canvas_at(p->cv, y, x);
+	if (c != NULL && c->glyph >= CELL_CHAR(0))
+		x++;
 	if (x > end - 1)
 		x = end - 1;
 	canvas_put(p->cv, y, x, CELL_CHAR(kind_letter(e)), kind_color(e), A_BOLD_ | A_UNDER_);
