@@ -162,6 +162,19 @@ AWK
 	echo "ok split $n"
 done
 
+# A recording keeps what links a completion to its posting: its dump is
+# the text view of the same run, req= and done= included.
+run_plain run -n 3 --text --record "$tmp/halo.loom" -- "$programs/halo" 2
+assert_eq "$rc" 0 "exit status of the recorded halo"
+grep -v '^\[std' "$out" >"$tmp/halo.text"
+run_plain dump "$tmp/halo.loom"
+assert_eq "$rc" 0 "exit status of dump"
+grep -v '^\[std' "$out" >"$tmp/halo.dump"
+cmp -s "$tmp/halo.text" "$tmp/halo.dump" ||
+	fail "dump differs from the run's text: $(diff "$tmp/halo.text" "$tmp/halo.dump" | head -n 4)"
+grep -q ' req=#' "$tmp/halo.dump" || fail "no req= in the dump"
+echo "ok halo recorded"
+
 # Fortran: MPICH's bindings call the C MPI_ functions, so the wrappers see
 # a program built with mpif90 as they see a C one.
 fc=$(command -v mpif90.mpich || command -v mpifort.mpich || true)
