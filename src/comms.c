@@ -155,10 +155,17 @@ int tracer_comm_created(MPI_Comm newcomm)
 	struct tracer *tr = &loom_tracer;
 	if (newcomm == MPI_COMM_NULL)
 		return EV_UNSET;
+	tracer_lock();
 	unsigned mine = tr->next_comm_id, id;
+	tracer_unlock();
+	/* Threads that make communicators at once may agree on one id for
+	 * two of them: not prevented (it would take a second round). */
 	if (PMPI_Allreduce(&mine, &id, 1, MPI_UNSIGNED, MPI_MAX, newcomm) != MPI_SUCCESS)
 		return EV_UNSET;
-	tr->next_comm_id = id >= ID_AGREED_MAX ? 1 : id + 1;
+	tracer_lock();
+	if (id >= tr->next_comm_id)
+		tr->next_comm_id = id >= ID_AGREED_MAX ? 1 : id + 1;
+	tracer_unlock();
 	struct comm_info *info = translate(newcomm);
 	if (info == NULL)
 		return EV_UNSET;
