@@ -34,6 +34,7 @@ struct store_rank {
 	size_t previews_len;
 	size_t previews_cap;
 	struct req_link *links; /* by completion index, ascending */
+	struct req_link *by_posting; /* the same, by posting index */
 	size_t nlinks;
 	size_t links_cap;
 	struct recvorder order;
@@ -72,6 +73,7 @@ void store_free(struct store *st)
 		free(st->ranks[r].pv);
 		free(st->ranks[r].previews);
 		free(st->ranks[r].links);
+		free(st->ranks[r].by_posting);
 		recvorder_free(&st->ranks[r].order);
 	}
 	free(st->ranks);
@@ -194,8 +196,18 @@ static uint32_t link_posting(struct store_rank *sr, uint32_t index, uint32_t wir
 	if (sr->nlinks == sr->links_cap) {
 		sr->links_cap = sr->links_cap ? sr->links_cap * 2 : 64;
 		sr->links = xreallocarray(sr->links, sr->links_cap, sizeof *sr->links);
+		sr->by_posting = xreallocarray(sr->by_posting, sr->links_cap, sizeof *sr->links);
 	}
-	sr->links[sr->nlinks++] = (struct req_link){index, posting};
+	struct req_link link = {index, posting};
+	sr->links[sr->nlinks] = link;
+	/* requests complete soon after their posting, mostly in order: the
+	 * place is near the end */
+	size_t k = sr->nlinks;
+	while (k > 0 && sr->by_posting[k - 1].posting > posting)
+		k--;
+	memmove(sr->by_posting + k + 1, sr->by_posting + k, (sr->nlinks - k) * sizeof link);
+	sr->by_posting[k] = link;
+	sr->nlinks++;
 	return posting;
 }
 
@@ -304,44 +316,46 @@ int store_partner(const struct store *st, struct event_ref ref, struct event_ref
 	return 1;
 }
 
-static const struct req_link *find_link(const struct store_rank *sr, uint32_t index)
+/* The link whose completion (by_posting 0) or posting (1) is at index. */
+static const struct req_link *find_link(const struct store_rank *sr, uint32_t index,
+					int by_posting)
 {
+	const struct req_link *v = by_posting ? sr->by_posting : sr->links;
 	size_t lo = 0, hi = sr->nlinks;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (sr->links[mid].index < index)
+		if ((by_posting ? v[mid].posting : v[mid].index) < index)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < sr->nlinks && sr->links[lo].index == index ? &sr->links[lo] : NULL;
+	if (lo == sr->nlinks || (by_posting ? v[lo].posting : v[lo].index) != index)
+		return NULL;
+	return &v[lo];
 }
 
 int store_posting(const struct store *st, struct event_ref ref, struct event_ref *posting)
 {
 	if (store_event(st, ref) == NULL)
 		return 0;
-	const struct req_link *l = find_link(&st->ranks[ref.rank], ref.index);
+	const struct req_link *l = find_link(&st->ranks[ref.rank], ref.index, 0);
 	if (l == NULL)
 		return 0;
 	*posting = (struct event_ref){ref.rank, l->posting};
 	return 1;
 }
 
-/* A posting is completed once at most: the first link naming it. Only the
- * detail view asks, for one event at a time. */
+/* A posting is completed once; a damaged log may name it twice, and then
+ * either completion is an answer. */
 int store_completion(const struct store *st, struct event_ref ref, struct event_ref *done)
 {
 	if (store_event(st, ref) == NULL)
 		return 0;
-	const struct store_rank *sr = &st->ranks[ref.rank];
-	for (size_t i = 0; i < sr->nlinks; i++) {
-		if (sr->links[i].posting == ref.index) {
-			*done = (struct event_ref){ref.rank, sr->links[i].index};
-			return 1;
-		}
-	}
-	return 0;
+	const struct req_link *l = find_link(&st->ranks[ref.rank], ref.index, 1);
+	if (l == NULL)
+		return 0;
+	*done = (struct event_ref){ref.rank, l->index};
+	return 1;
 }
 
 void store_wire_event(const struct store *st, struct event_ref ref, struct event *out)
