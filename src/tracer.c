@@ -289,7 +289,29 @@ void tracer_forget(MPI_Request req)
 	struct posting p;
 	lock_records(tr);
 	reqtable_take(&tr->reqs, req, &p);
+	while (reqtable_take(&tr->persistent, req, &p))
+		;
 	unlock_records(tr);
+}
+
+void tracer_persist(MPI_Request req, const struct posting *p)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting old;
+	lock_records(tr);
+	while (reqtable_take(&tr->persistent, req, &old)) /* a freed handle, reused */
+		;
+	reqtable_put(&tr->persistent, req, p);
+	unlock_records(tr);
+}
+
+int tracer_persistent(MPI_Request req, struct posting *p)
+{
+	struct tracer *tr = &loom_tracer;
+	lock_records(tr);
+	int found = reqtable_peek(&tr->persistent, req, p);
+	unlock_records(tr);
+	return found;
 }
 
 /* A receive's status, read with the posting's handles. A derived datatype
@@ -450,6 +472,7 @@ void tracer_stop(void)
 	shipper_stop(tr);
 	ring_free(&tr->ring);
 	reqtable_free(&tr->reqs);
+	reqtable_free(&tr->persistent);
 	tracer_comms_stop(tr);
 	if (tr->textbook_comm != MPI_COMM_NULL)
 		PMPI_Comm_free(&tr->textbook_comm);

@@ -57,6 +57,7 @@ struct tracer {
 	const MPI_Status *probe_status;
 
 	struct reqtable reqs; /* non-blocking calls not yet completed */
+	struct reqtable persistent; /* persistent requests: what each starts */
 	int comm_keyval;      /* caches a communicator's id and world ranks */
 	uint32_t next_comm_id;
 
@@ -120,7 +121,11 @@ void tracer_copy_span(struct call *to, const struct call *from);
 /* After tracer_commit of a non-blocking call's posting. */
 void tracer_post(const struct call *c, MPI_Request req, void *buf, MPI_Datatype dt,
 		 MPI_Comm comm);
+/* The request is freed: no longer posted, nor persistent. */
 void tracer_forget(MPI_Request req);
+/* A persistent request (MPI_Send_init ...): what MPI_Start will post. */
+void tracer_persist(MPI_Request req, const struct posting *p);
+int tracer_persistent(MPI_Request req, struct posting *p);
 /* Fills a completion event from the posting of req (the handle before the
  * call) and its status; MPI_REQUEST_NULL: a call that completed nothing. */
 void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st);

@@ -2,7 +2,8 @@
  * ranks pass a token round a ring (Send/Recv on the half, so its ranks are
  * not world ranks), shift values with Sendrecv, and run Allgather,
  * Alltoall, Gatherv, Scatterv, Allgatherv and Alltoallv; then a duplicate
- * of WORLD, a Cartesian ring exchange with Sendrecv_replace, and a
+ * of WORLD (with an MPI_Ibarrier, which mpiloom does not trace), a
+ * Cartesian ring exchange with Sendrecv_replace, and a
  * broadcast on a communicator made by MPI_Comm_create. Only rank 0
  * prints, a summary. */
 #include <mpi.h>
@@ -129,6 +130,10 @@ int main(int argc, char **argv)
 	collectives(half, hrank, hsize);
 	check(MPI_Comm_dup(MPI_COMM_WORLD, &dup), "Comm_dup");
 	check(MPI_Barrier(dup), "Barrier");
+	/* a non-blocking collective, not traced: its Wait cannot name it */
+	MPI_Request ibarrier;
+	check(MPI_Ibarrier(dup, &ibarrier), "Ibarrier");
+	check(MPI_Wait(&ibarrier, MPI_STATUS_IGNORE), "Wait");
 	check(MPI_Comm_free(&dup), "Comm_free");
 	cart_shift();
 	untraced_comm(rank, size);
