@@ -340,16 +340,21 @@ static void complete_recv(struct call *c, const struct posting *p, const MPI_Sta
 	ev->st_elements = EV_UNSET;
 }
 
+void tracer_copy_args(struct event *to, const struct event *from)
+{
+	to->peer = from->peer;
+	to->tag = from->tag;
+	to->comm = from->comm;
+	to->count = from->count;
+	to->dtype = from->dtype;
+	to->type_size = from->type_size;
+}
+
 /* What a completion takes from its posting: the request's arguments. */
 static void posting_args(struct event *ev, const struct posting *p)
 {
 	ev->aux = p->ev.seq + 1;
-	ev->peer = p->ev.peer;
-	ev->tag = p->ev.tag;
-	ev->comm = p->ev.comm;
-	ev->count = p->ev.count;
-	ev->dtype = p->ev.dtype;
-	ev->type_size = p->ev.type_size;
+	tracer_copy_args(ev, &p->ev);
 	if (p->ev.kind == EV_IRECV)
 		ev->flags |= EVF_REQ_RECV;
 }

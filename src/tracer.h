@@ -116,6 +116,9 @@ void tracer_recv_args(struct call *c, int count, MPI_Datatype dt, int source, in
 		      MPI_Comm comm);
 void tracer_recv_status(struct call *c, int rc, void *buf, MPI_Datatype dt, MPI_Comm comm,
 			const MPI_Status *st);
+/* The arguments of a call (peer, tag, comm, count, datatype) from another
+ * event of the same request. */
+void tracer_copy_args(struct event *to, const struct event *from);
 /* A second event for the same call (Sendrecv's receive half): its time. */
 void tracer_copy_span(struct call *to, const struct call *from);
 /* After tracer_commit of a non-blocking call's posting. */

@@ -24,22 +24,28 @@ static void remember(enum event_kind kind, MPI_Request req, const void *buf, int
 	tracer_persist(req, &p);
 }
 
+static int send_init(enum event_kind kind,
+		     int (*pmpi)(const void *, int, MPI_Datatype, int, int, MPI_Comm,
+				 MPI_Request *),
+		     const void *buf, int count, MPI_Datatype dt, int dest, int tag, MPI_Comm comm,
+		     MPI_Request *req)
+{
+	int rc = pmpi(buf, count, dt, dest, tag, comm, req);
+	if (rc == MPI_SUCCESS && tracer_on())
+		remember(kind, *req, buf, count, dt, dest, tag, comm);
+	return rc;
+}
+
 int MPI_Send_init(const void *buf, int count, MPI_Datatype dt, int dest, int tag, MPI_Comm comm,
 		  MPI_Request *req)
 {
-	int rc = PMPI_Send_init(buf, count, dt, dest, tag, comm, req);
-	if (rc == MPI_SUCCESS && tracer_on())
-		remember(EV_ISEND, *req, buf, count, dt, dest, tag, comm);
-	return rc;
+	return send_init(EV_ISEND, PMPI_Send_init, buf, count, dt, dest, tag, comm, req);
 }
 
 int MPI_Ssend_init(const void *buf, int count, MPI_Datatype dt, int dest, int tag, MPI_Comm comm,
 		   MPI_Request *req)
 {
-	int rc = PMPI_Ssend_init(buf, count, dt, dest, tag, comm, req);
-	if (rc == MPI_SUCCESS && tracer_on())
-		remember(EV_ISSEND, *req, buf, count, dt, dest, tag, comm);
-	return rc;
+	return send_init(EV_ISSEND, PMPI_Ssend_init, buf, count, dt, dest, tag, comm, req);
 }
 
 int MPI_Recv_init(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Comm comm,
@@ -57,12 +63,7 @@ static void start_event(struct call *c, const struct posting *p)
 {
 	struct event *ev = &c->rec.ev;
 	ev->kind = p->ev.kind;
-	ev->peer = p->ev.peer;
-	ev->tag = p->ev.tag;
-	ev->comm = p->ev.comm;
-	ev->count = p->ev.count;
-	ev->dtype = p->ev.dtype;
-	ev->type_size = p->ev.type_size;
+	tracer_copy_args(ev, &p->ev);
 	ev->preview_len = 0;
 	ev->flags &= (uint8_t)~EVF_TRUNCATED;
 	if (p->ev.kind != EV_IRECV)
