@@ -99,6 +99,15 @@ static void scratch_free(struct scratch *s)
 		free(s->st);
 }
 
+/* Before a Wait or Test: the pending call shows the first request it
+ * waits for. */
+static void begin(struct call *c, enum event_kind kind, int n, const MPI_Request *reqs)
+{
+	tracer_before(c, kind);
+	tracer_expect(c, n, reqs);
+	tracer_gate(c);
+}
+
 /* One event per completed request: the k-th completed is saved[idx[k]]
  * (idx NULL: the k-th), its status sts[k]. None completed: one event that
  * says only that the call was made. */
@@ -126,9 +135,7 @@ int MPI_Wait(MPI_Request *req, MPI_Status *status)
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	MPI_Request saved = *req;
-	tracer_before(&c, EV_WAIT);
-	tracer_expect(&c, 1, &saved);
-	tracer_gate(&c);
+	begin(&c, EV_WAIT, 1, &saved);
 	int rc = PMPI_Wait(req, st);
 	tracer_after(&c);
 	finish(&c, rc, &saved, NULL, 1, st);
@@ -143,9 +150,7 @@ int MPI_Test(MPI_Request *req, int *flag, MPI_Status *status)
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	MPI_Request saved = *req;
-	tracer_before(&c, EV_TEST);
-	tracer_expect(&c, 1, &saved);
-	tracer_gate(&c);
+	begin(&c, EV_TEST, 1, &saved);
 	int rc = PMPI_Test(req, flag, st);
 	tracer_after(&c);
 	finish(&c, rc, &saved, NULL, rc == MPI_SUCCESS && *flag, st);
@@ -159,9 +164,7 @@ int MPI_Waitall(int n, MPI_Request reqs[], MPI_Status sts[])
 	struct call c;
 	struct scratch s;
 	scratch_init(&s, n, reqs, sts);
-	tracer_before(&c, EV_WAITALL);
-	tracer_expect(&c, n, s.req);
-	tracer_gate(&c);
+	begin(&c, EV_WAITALL, n, s.req);
 	int rc = PMPI_Waitall(n, reqs, s.st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, NULL, n, s.st);
@@ -176,9 +179,7 @@ int MPI_Testall(int n, MPI_Request reqs[], int *flag, MPI_Status sts[])
 	struct call c;
 	struct scratch s;
 	scratch_init(&s, n, reqs, sts);
-	tracer_before(&c, EV_TESTALL);
-	tracer_expect(&c, n, s.req);
-	tracer_gate(&c);
+	begin(&c, EV_TESTALL, n, s.req);
 	int rc = PMPI_Testall(n, reqs, flag, s.st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, NULL, rc == MPI_SUCCESS && *flag ? n : 0, s.st);
@@ -195,9 +196,7 @@ int MPI_Waitany(int n, MPI_Request reqs[], int *index, MPI_Status *status)
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	scratch_init(&s, n, reqs, st);
-	tracer_before(&c, EV_WAITANY);
-	tracer_expect(&c, n, s.req);
-	tracer_gate(&c);
+	begin(&c, EV_WAITANY, n, s.req);
 	int rc = PMPI_Waitany(n, reqs, index, st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, index, *index != MPI_UNDEFINED, st);
@@ -214,9 +213,7 @@ int MPI_Testany(int n, MPI_Request reqs[], int *index, int *flag, MPI_Status *st
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	scratch_init(&s, n, reqs, st);
-	tracer_before(&c, EV_TESTANY);
-	tracer_expect(&c, n, s.req);
-	tracer_gate(&c);
+	begin(&c, EV_TESTANY, n, s.req);
 	int rc = PMPI_Testany(n, reqs, index, flag, st);
 	tracer_after(&c);
 	int done = rc == MPI_SUCCESS && *flag && *index != MPI_UNDEFINED;
@@ -235,9 +232,7 @@ static int traced_some(enum event_kind kind,
 	struct call c;
 	struct scratch s;
 	scratch_init(&s, n, reqs, sts);
-	tracer_before(&c, kind);
-	tracer_expect(&c, n, s.req);
-	tracer_gate(&c);
+	begin(&c, kind, n, s.req);
 	int rc = pmpi(n, reqs, outcount, indices, s.st);
 	tracer_after(&c);
 	finish(&c, rc, s.req, indices, *outcount, s.st);
