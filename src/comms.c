@@ -33,11 +33,24 @@ struct comm_info {
 	int world[]; /* world rank of each rank, EV_UNSET if not in WORLD */
 };
 
+/* The last communicator a thread asked about, so that a program working
+ * on one communicator other than WORLD pays for the attribute lookup once,
+ * not twice a call. Any communicator's end makes every thread look again
+ * (a freed handle may come back for another communicator). */
+struct comm_cache {
+	MPI_Comm comm;
+	const struct comm_info *info;
+	unsigned generation;
+};
+
+static _Thread_local struct comm_cache last_comm;
+
 static int drop_info(MPI_Comm comm, int keyval, void *attr, void *extra)
 {
 	(void)comm;
 	(void)keyval;
 	(void)extra;
+	atomic_fetch_add(&loom_tracer.comm_generation, 1);
 	free(attr);
 	return MPI_SUCCESS;
 }
@@ -104,9 +117,9 @@ static struct comm_info *attach(MPI_Comm comm, struct comm_info *info)
 	return info;
 }
 
-/* Looked up on every call on the communicator (MPICH keeps attributes in a
- * short list); built on the first call for one not made by a traced call. */
-static struct comm_info *info_of(MPI_Comm comm)
+/* Looked up in the communicator's attributes (MPICH keeps them in a short
+ * list); built on the first call for one not made by a traced call. */
+static const struct comm_info *lookup(MPI_Comm comm)
 {
 	struct tracer *tr = &loom_tracer;
 	void *v = NULL;
@@ -125,6 +138,16 @@ static struct comm_info *info_of(MPI_Comm comm)
 		info = attach(comm, info);
 	}
 	tracer_unlock();
+	return info;
+}
+
+static const struct comm_info *info_of(MPI_Comm comm)
+{
+	unsigned generation = atomic_load(&loom_tracer.comm_generation);
+	if (last_comm.info != NULL && last_comm.comm == comm && last_comm.generation == generation)
+		return last_comm.info;
+	const struct comm_info *info = lookup(comm);
+	last_comm = (struct comm_cache){comm, info, generation};
 	return info;
 }
 

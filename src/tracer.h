@@ -59,6 +59,7 @@ struct tracer {
 	struct reqtable reqs; /* non-blocking calls not yet completed */
 	struct reqtable persistent; /* persistent requests: what each starts */
 	int comm_keyval;      /* caches a communicator's id and world ranks */
+	atomic_uint comm_generation; /* communicators freed: see comms.c */
 	uint32_t next_comm_id;
 
 	struct gate gate;
