@@ -202,7 +202,8 @@ int progrun_start(struct progrun *pr, const struct options *o)
 	output_init(&pr->out);
 	pr->rec_path = o->record;
 	pr->nranks = (uint32_t)o->nprocs;
-	int rc = check_program(o->prog_argv[0]);
+	pr->prog = o->prog_argv[0];
+	int rc = check_program(pr->prog);
 	if (rc != 0)
 		return rc;
 	if (access(launch_mpiexec_path(), X_OK) != 0) {
@@ -414,7 +415,7 @@ int progrun_finish(struct progrun *pr, const char *fault)
 		if (gethostname(host, sizeof host - 1) != 0)
 			strcpy(host, "unknown");
 		struct log_header h = {LOG_FORMAT_VERSION, pr->nranks ? pr->nranks : 1,
-				       (int64_t)time(NULL), 0, "?", "", host};
+				       (int64_t)time(NULL), 0, (char *)pr->prog, "", host};
 		open_recording(pr, &h);
 		if (pr->rec == NULL)
 			return -1;

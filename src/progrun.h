@@ -33,6 +33,7 @@ struct progrun {
 	int rec_failed;
 	int64_t last_flush;
 	uint32_t nranks;
+	const char *prog; /* as given, for a recording without rank 0's header */
 };
 
 /* Checks the program, finds the library, starts mpiexec. 0, or 2 with

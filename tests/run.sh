@@ -127,6 +127,11 @@ assert_eq "$rc" 3 "non-MPI program"
 grep -q '^mpiloom: no MPI calls were traced: is /bin/echo linked dynamically against MPICH?$' "$err" ||
 	fail "non-MPI program: message"
 assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: its output"
+# its recording still keeps the output
+trace 2 --record "$log" -- /bin/echo hello
+assert_eq "$rc" 3 "non-MPI program, recorded"
+with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "dump of a non-MPI run exited $?"
+assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: output recorded"
 echo "ok not MPI"
 
 # Fortran: MPICH's bindings call the C functions the library wraps
