@@ -47,3 +47,12 @@ wait_for 'FINISHED .*check FAILED'
 wait_for 'result: rank 1 called MPI_Abort \(error code 7\)'
 quit 1 abort
 echo "ok run: abort"
+
+# 4. the recording of a run replays with its output panel
+start 100 30 "$MPILOOM run -n 2 --text --record $tmp/ring.loom -- $progs/ring 1 >/dev/null; $MPILOOM replay $tmp/ring.loom"
+wait_for 'REPLAY \| paused'
+T send-keys -t ui o
+wait_for 'output: 3 lines \(o closes\)'
+wait_for '^ \[stdout\] ring: token 1 after 1 round\(s\) of 2 ranks'
+quit 0 replay
+echo "ok run: replay with output"
