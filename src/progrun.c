@@ -139,6 +139,9 @@ static char **mpiexec_args(const struct options *o, const char *preload, const c
 
 static void child(char **args, int out[2], int err[2])
 {
+	/* an ignored signal stays ignored across exec: the program gets the
+	 * default, as it would from a shell */
+	signal(SIGPIPE, SIG_DFL);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* its own process group: q or a time limit ends mpiexec and every
 	 * rank with one kill, and the terminal's Ctrl-C reaches us only */
