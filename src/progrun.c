@@ -387,7 +387,8 @@ int progrun_poll(struct progrun *pr, int ms)
 		read_stream(pr, i);
 	int64_t now = clock_now_ns();
 	reap(pr, now);
-	follow(pr);
+	if (pr->live || pr->st == NULL)
+		follow(pr);
 	if (pr->rec != NULL && now - pr->last_flush >= FLUSH_NS) {
 		log_writer_flush(pr->rec);
 		pr->last_flush = now;

@@ -249,7 +249,8 @@ int progview_run(const struct options *o)
 	}
 	if (o->timeout_s > 0)
 		pv.deadline = clock_now_ns() + (int64_t)o->timeout_s * 1000000000;
-	if (!o->text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+	pv.pr.live = !o->text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (pv.pr.live)
 		status = run_screen(&pv);
 	else
 		status = run_text(&pv);
