@@ -197,10 +197,11 @@ static int run_screen(struct progview *pv)
 	struct session s;
 	int rows, cols, status = 0;
 	struct store *empty = store_new(pv->pr.nranks ? pv->pr.nranks : 1);
+	/* mpiexec runs already: without a screen, the text view it is */
 	if (tcgetattr(STDIN_FILENO, &saved) != 0 || tty_make_raw(STDIN_FILENO, &saved) != 0) {
 		perror("mpiloom: the terminal");
 		store_free(empty);
-		return 2;
+		return run_text(pv);
 	}
 	tty_size(STDOUT_FILENO, &rows, &cols);
 	/* the status bar has room for a name, not for a path */
@@ -209,7 +210,7 @@ static int run_screen(struct progview *pv)
 	if (session_start(&s, empty, title, RUN_LIVE, &ops, rows, cols) != 0) {
 		tty_restore(STDIN_FILENO, &saved);
 		store_free(empty);
-		return 2;
+		return run_text(pv);
 	}
 	s.poll_size_fd = STDOUT_FILENO;
 	enum session_end end = session_loop(&s);
