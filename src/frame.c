@@ -125,20 +125,24 @@ static int draw_table(struct canvas *cv, const char *table, int bottom)
 }
 
 /* The program's output, its last lines, in up to half the screen: the
- * lines are escaped already (untrusted bytes never reach the terminal). */
+ * lines are escaped already (untrusted bytes never reach the terminal).
+ * Found from the end, so that a long output costs what is shown. */
 static int draw_output(struct canvas *cv, const char *text, int bottom)
 {
-	int total = count_lines(text), n = total, room = (bottom - 1) / 2;
-	if (n > room)
-		n = room;
-	if (n < 1)
+	int room = (bottom - 1) / 2, n = 0;
+	const char *p = text + strlen(text);
+	if (room < 1)
+		room = 1;
+	while (p > text && n < room) {
+		const char *q = p - 1; /* the newline that ends this line */
+		while (q > text && q[-1] != '\n')
+			q--;
+		p = q;
+		n++;
+	}
+	if (n == 0)
 		n = 1;
-	const char *p = text;
-	for (int skip = total - n; skip > 0 && *p; p++)
-		skip -= *p == '\n';
-	char title[64];
-	snprintf(title, sizeof title, " output: %d lines (o closes) ", total);
-	draw_text(cv, bottom - n - 1, title, p, n);
+	draw_text(cv, bottom - n - 1, " output (o closes) ", p, n);
 	return bottom - n - 1;
 }
 

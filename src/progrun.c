@@ -139,6 +139,9 @@ static char **mpiexec_args(const struct options *o, const char *preload, const c
 
 static void child(char **args, int out[2], int err[2])
 {
+	/* an ignored signal stays ignored across exec: the program gets the
+	 * default, as it would from a shell */
+	signal(SIGPIPE, SIG_DFL);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* its own process group: q or a time limit ends mpiexec and every
 	 * rank with one kill, and the terminal's Ctrl-C reaches us only */
@@ -202,7 +205,8 @@ int progrun_start(struct progrun *pr, const struct options *o)
 	output_init(&pr->out);
 	pr->rec_path = o->record;
 	pr->nranks = (uint32_t)o->nprocs;
-	int rc = check_program(o->prog_argv[0]);
+	pr->prog = o->prog_argv[0];
+	int rc = check_program(pr->prog);
 	if (rc != 0)
 		return rc;
 	if (access(launch_mpiexec_path(), X_OK) != 0) {
@@ -383,7 +387,8 @@ int progrun_poll(struct progrun *pr, int ms)
 		read_stream(pr, i);
 	int64_t now = clock_now_ns();
 	reap(pr, now);
-	follow(pr);
+	if (pr->live || pr->st == NULL)
+		follow(pr);
 	if (pr->rec != NULL && now - pr->last_flush >= FLUSH_NS) {
 		log_writer_flush(pr->rec);
 		pr->last_flush = now;
@@ -414,7 +419,7 @@ int progrun_finish(struct progrun *pr, const char *fault)
 		if (gethostname(host, sizeof host - 1) != 0)
 			strcpy(host, "unknown");
 		struct log_header h = {LOG_FORMAT_VERSION, pr->nranks ? pr->nranks : 1,
-				       (int64_t)time(NULL), 0, "?", "", host};
+				       (int64_t)time(NULL), 0, (char *)pr->prog, "", host};
 		open_recording(pr, &h);
 		if (pr->rec == NULL)
 			return -1;

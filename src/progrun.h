@@ -33,6 +33,11 @@ struct progrun {
 	int rec_failed;
 	int64_t last_flush;
 	uint32_t nranks;
+	const char *prog; /* as given, for a recording without rank 0's header */
+	/* 1: read the events as they come (a screen shows them); 0: only
+	 * once the program ended, so that following costs the ranks no
+	 * processor time while they run (the text view prints at the end) */
+	int live;
 };
 
 /* Checks the program, finds the library, starts mpiexec. 0, or 2 with

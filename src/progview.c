@@ -121,13 +121,15 @@ static void print_faults(const struct progview *pv, FILE *f, const char *prefix)
 	strbuf_free(&sb);
 }
 
+/* A reader that went away (| head) ends the run like a signal would. */
 static void pass_output(struct progview *pv)
 {
 	size_t len;
 	const char *lines = output_new_lines(&pv->pr.out, &len);
-	if (len > 0) {
-		fwrite(lines, 1, len, stdout);
-		fflush(stdout);
+	if (len > 0 && (fwrite(lines, 1, len, stdout) != len || fflush(stdout) != 0) &&
+	    pv->stop == STOP_NONE) {
+		pv->stop = STOP_SIGNAL;
+		progrun_stop(&pv->pr);
 	}
 }
 
@@ -149,13 +151,14 @@ static int run_text(struct progview *pv)
 		}
 	}
 	pass_output(pv);
+	conclude(pv);
+	int status = pv->pr.st != NULL && textview_print(stdout, pv->pr.st) != 0 ? 3 : 0;
+	print_faults(pv, stdout, "# fault: ");
+	if (fflush(stdout) != 0)
+		status = 3;
 	for (int i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
-	conclude(pv);
-	if (pv->pr.st != NULL && textview_print(stdout, pv->pr.st) != 0)
-		return 3;
-	print_faults(pv, stdout, "# fault: ");
-	return 0;
+	return status;
 }
 
 /* ---- the live screen ---- */
@@ -194,10 +197,11 @@ static int run_screen(struct progview *pv)
 	struct session s;
 	int rows, cols, status = 0;
 	struct store *empty = store_new(pv->pr.nranks ? pv->pr.nranks : 1);
+	/* mpiexec runs already: without a screen, the text view it is */
 	if (tcgetattr(STDIN_FILENO, &saved) != 0 || tty_make_raw(STDIN_FILENO, &saved) != 0) {
 		perror("mpiloom: the terminal");
 		store_free(empty);
-		return 2;
+		return run_text(pv);
 	}
 	tty_size(STDOUT_FILENO, &rows, &cols);
 	/* the status bar has room for a name, not for a path */
@@ -206,7 +210,7 @@ static int run_screen(struct progview *pv)
 	if (session_start(&s, empty, title, RUN_LIVE, &ops, rows, cols) != 0) {
 		tty_restore(STDIN_FILENO, &saved);
 		store_free(empty);
-		return 2;
+		return run_text(pv);
 	}
 	s.poll_size_fd = STDOUT_FILENO;
 	enum session_end end = session_loop(&s);
@@ -229,16 +233,25 @@ static int run_screen(struct progview *pv)
 int progview_run(const struct options *o)
 {
 	struct progview pv;
+	struct sigaction ign, old_pipe;
 	memset(&pv, 0, sizeof pv);
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	/* a reader that went away (| head) must not kill the launcher before
+	 * it stopped mpiexec and removed its temporary file */
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	pv.o = o;
 	int status = progrun_start(&pv.pr, o);
 	if (status != 0) {
 		progrun_free(&pv.pr);
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		return status;
 	}
 	if (o->timeout_s > 0)
 		pv.deadline = clock_now_ns() + (int64_t)o->timeout_s * 1000000000;
-	if (!o->text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+	pv.pr.live = !o->text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (pv.pr.live)
 		status = run_screen(&pv);
 	else
 		status = run_text(&pv);
@@ -251,13 +264,14 @@ int progview_run(const struct options *o)
 	strbuf_free(&fault);
 	struct strbuf line = STRBUF_INIT;
 	result_line(&pv, &line);
-	printf("%s\n", strbuf_str(&line));
-	fflush(stdout);
+	if (printf("%s\n", strbuf_str(&line)) < 0 || fflush(stdout) != 0)
+		status = status ? status : 3;
 	strbuf_free(&line);
 	int overall = exit_status(&pv, rec_rc);
 	if (status == 0)
 		status = overall;
 	strbuf_free(&pv.faults);
 	progrun_free(&pv.pr);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	return status;
 }

@@ -14,19 +14,29 @@
 #include "standalone.h"
 #include "xalloc.h"
 
+struct standalone {
+	struct log_writer *w;
+	uint32_t nranks;
+	uint32_t finals; /* ranks that sent their last batch */
+};
+
 static void on_event(void *ctx, const struct event *ev, const uint8_t *preview)
 {
-	log_writer_add(ctx, ev, preview);
+	struct standalone *sa = ctx;
+	log_writer_add(sa->w, ev, preview);
 }
 
 static void on_rank_done(void *ctx, uint32_t rank, uint32_t total)
 {
-	log_writer_rank_done(ctx, rank, total);
+	struct standalone *sa = ctx;
+	sa->finals++;
+	log_writer_rank_done(sa->w, rank, total);
 }
 
 static void on_flush(void *ctx)
 {
-	log_writer_flush(ctx);
+	struct standalone *sa = ctx;
+	log_writer_flush(sa->w);
 }
 
 /* The program's command line, from /proc: MPI_Init may be given NULL. */
@@ -54,7 +64,7 @@ static void command_line(char **name, char **args)
 	strbuf_free(&sb);
 }
 
-struct log_writer *standalone_start(uint32_t nranks, int64_t max_rtt_ns)
+struct standalone *standalone_start(uint32_t nranks, int64_t max_rtt_ns)
 {
 	const char *path = getenv("MPILOOM_RECORD");
 	if (path == NULL || *path == '\0')
@@ -73,25 +83,28 @@ struct log_writer *standalone_start(uint32_t nranks, int64_t max_rtt_ns)
 	strbuf_free(&err);
 	free(name);
 	free(args);
-	return w;
+	if (w == NULL)
+		return NULL;
+	struct standalone *sa = xcalloc(1, sizeof *sa);
+	sa->w = w;
+	sa->nranks = nranks;
+	return sa;
 }
 
-struct trace_recorder standalone_recorder(struct log_writer *w)
+struct trace_recorder standalone_recorder(struct standalone *sa)
 {
-	struct trace_recorder rec = {w, on_event, on_rank_done, on_flush};
+	struct trace_recorder rec = {sa, on_event, on_rank_done, on_flush};
 	return rec;
 }
 
-/* Every rank reached MPI_Finalize: each of them counts as ok. */
-void standalone_finish(struct log_writer *w, const struct store *st)
+/* Every rank that finished reached MPI_Finalize: each of them is ok. */
+void standalone_finish(struct standalone *sa)
 {
-	struct store_stats stats;
-	store_stats(st, &stats);
-	struct log_result res = {stats.ranks_final, store_nranks(st),
-				 "every rank reached MPI_Finalize"};
+	struct log_result res = {sa->finals, sa->nranks, "every rank reached MPI_Finalize"};
 	struct strbuf err = STRBUF_INIT;
-	log_writer_result(w, &res);
-	if (log_writer_close(w, &err) != 0)
+	log_writer_result(sa->w, &res);
+	if (log_writer_close(sa->w, &err) != 0)
 		fprintf(stderr, "mpiloom: %s\n", strbuf_str(&err));
 	strbuf_free(&err);
+	free(sa);
 }

@@ -485,7 +485,7 @@ void tracer_stop(void)
 	if (tr->solo != NULL) {
 		struct trace_recorder none = {NULL, NULL, NULL, NULL};
 		trace_set_recorder(&none);
-		standalone_finish(tr->solo, tr->store);
+		standalone_finish(tr->solo);
 		tr->solo = NULL;
 		trace_shutdown(); /* nobody else reads the store */
 	}
@@ -525,7 +525,12 @@ void trace_shutdown(void)
 
 void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview)
 {
-	if (store_add(tr->store, ev, preview) == 0 && tr->recorder.event != NULL)
+	/* Standalone: the log is all rank 0 keeps (mpiloom run matches the
+	 * messages as it reads it), so a program's rank 0 spends no time on
+	 * a store nobody looks at. */
+	if (tr->solo != NULL)
+		tr->recorder.event(tr->recorder.ctx, ev, preview);
+	else if (store_add(tr->store, ev, preview) == 0 && tr->recorder.event != NULL)
 		tr->recorder.event(tr->recorder.ctx, ev, preview);
 	if (ev->kind == EV_ABORT)
 		atomic_store(&tr->flush_soon, 1);

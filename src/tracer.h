@@ -72,7 +72,7 @@ struct tracer {
 	struct store *store;
 	pthread_mutex_t store_lock;
 	struct trace_recorder recorder; /* recorder.event NULL: none */
-	struct log_writer *solo;	/* standalone mode's log (MPILOOM_RECORD) */
+	struct standalone *solo;	/* standalone mode's log (MPILOOM_RECORD) */
 	atomic_int flush_soon;		/* an abort is coming: write the log now */
 };
 

@@ -127,7 +127,21 @@ assert_eq "$rc" 3 "non-MPI program"
 grep -q '^mpiloom: no MPI calls were traced: is /bin/echo linked dynamically against MPICH?$' "$err" ||
 	fail "non-MPI program: message"
 assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: its output"
+# its recording still keeps the output
+trace 2 --record "$log" -- /bin/echo hello
+assert_eq "$rc" 3 "non-MPI program, recorded"
+with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "dump of a non-MPI run exited $?"
+assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: output recorded"
 echo "ok not MPI"
+
+# options that are not mpiloom's go to mpiexec; the ranks get the trace
+# library and the log's path in their environment
+trace 1 -genv MPILOOM_TEST_VALUE passed-on -- env
+assert_eq "$rc" 3 "env: not an MPI program"
+assert_match '^\[stdout\] MPILOOM_TEST_VALUE=passed-on$' "env: -genv passed to mpiexec"
+assert_match '^\[stdout\] LD_PRELOAD=(.* )?/[^ ]*/libmpiloom\.so$' "env: LD_PRELOAD"
+assert_match '^\[stdout\] MPILOOM_RECORD=/' "env: MPILOOM_RECORD"
+echo "ok mpiexec options, environment"
 
 # Fortran: MPICH's bindings call the C functions the library wraps
 fc=$(command -v mpif90.mpich || true)

@@ -20,7 +20,8 @@ for r in 0 1 2; do
 done
 screen | grep -Fq '[stdout]' && fail "output shown before o"
 T send-keys -t ui o
-wait_for 'output: 4 lines \(o closes\)'
+wait_for 'output: 4 lines \(o\)'
+wait_for ' output \(o closes\) '
 wait_for '^ \[stdout\] ring: token 6 after 2 round\(s\) of 3 ranks'
 wait_for '^ \[stderr\] ring: rank 2 done'
 T send-keys -t ui o
@@ -47,3 +48,12 @@ wait_for 'FINISHED .*check FAILED'
 wait_for 'result: rank 1 called MPI_Abort \(error code 7\)'
 quit 1 abort
 echo "ok run: abort"
+
+# 4. the recording of a run replays with its output panel
+start 100 30 "$MPILOOM run -n 2 --text --record $tmp/ring.loom -- $progs/ring 1 >/dev/null; $MPILOOM replay $tmp/ring.loom"
+wait_for 'REPLAY \| paused'
+T send-keys -t ui o
+wait_for ' output \(o closes\) '
+wait_for '^ \[stdout\] ring: token 1 after 1 round\(s\) of 2 ranks'
+quit 0 replay
+echo "ok run: replay with output"
