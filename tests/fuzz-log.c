@@ -48,6 +48,13 @@ static void walk_store(const struct store *st, uint64_t events)
 			require(sum <= 255u * EVENT_PREVIEW_MAX, "preview");
 			if (store_partner(st, ref, &partner))
 				require(store_event(st, partner) != NULL, "partner");
+			if (store_posting(st, ref, &partner))
+				require(store_event(st, partner) != NULL && partner.rank == r &&
+						partner.index < i,
+					"posting");
+			if (store_completion(st, ref, &partner))
+				require(store_event(st, partner) != NULL && partner.index > i,
+					"completion");
 		}
 		seen += n;
 	}
