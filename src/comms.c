@@ -4,7 +4,8 @@
  *
  * Ids of communicators made by a traced call (Comm_split, Comm_dup,
  * Cart_create) come from one agreement among the members: the largest of
- * their next free ids. A rank never holds the same id twice, so two
+ * their next free ids. A rank does not hold the same id twice (until
+ * 32767 have been made; see also tracer_comm_created), so two
  * communicators with one id have no member in common, and a (sender,
  * receiver, id, tag) key never mixes two of them. Communicators made by
  * calls mpiloom does not trace get an id from their members' world ranks,
@@ -14,10 +15,9 @@
 
 #include <stdlib.h>
 
+#include "textbook.h"
 #include "tracer.h"
 #include "xalloc.h"
-
-#include "textbook.h"
 
 /* Agreed ids are 1..ID_AGREED_MAX, ids from members up to ID_MEMBERS_MAX;
  * TEXTBOOK_COMM_ID above them marks the textbook collectives' traffic, and
