@@ -219,9 +219,67 @@ static void test_narrate_probe(void)
 	store_free(st);
 }
 
+static struct event nb_event(uint32_t rank, uint32_t seq, int kind, int32_t peer, int32_t tag)
+{
+	struct event e;
+	memset(&e, 0, sizeof e);
+	e.kind = (uint8_t)kind;
+	e.rank = rank;
+	e.seq = seq;
+	e.t_begin = 100 * seq;
+	e.peer = peer;
+	e.tag = tag;
+	e.count = 1;
+	e.dtype = DT_INT;
+	e.type_size = 4;
+	e.st_source = e.st_tag = e.st_count = e.st_elements = EV_UNSET;
+	return e;
+}
+
+static int says(const struct store *st, struct event_ref ref, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+	narrate(&sb, st, ref);
+	int ok = strcmp(strbuf_str(&sb), want) == 0;
+	if (!ok)
+		fprintf(stderr, "narration: %s\n", strbuf_str(&sb));
+	strbuf_free(&sb);
+	return ok;
+}
+
+/* An Irecv and an Isend, each completed by a Wait: the narration names
+ * the other end of each request, and the message. */
+static void test_narrate_nonblocking(void)
+{
+	struct store *st = store_new(2);
+	struct event evs[4] = {nb_event(1, 0, EV_IRECV, EV_ANY, 3), nb_event(0, 0, EV_ISEND, 1, 3),
+			       nb_event(0, 1, EV_WAIT, 1, 3), nb_event(1, 1, EV_WAIT, EV_ANY, 3)};
+	evs[2].aux = 1; /* completes r0 #0 */
+	evs[3].aux = 1; /* completes r1 #0, a receive */
+	evs[3].flags = EVF_REQ_RECV;
+	evs[3].st_source = 0;
+	evs[3].st_tag = 3;
+	evs[3].st_count = evs[3].st_elements = 1;
+	for (int i = 0; i < 4; i++)
+		CHECK(store_add(st, &evs[i], NULL) == 0);
+	CHECK(says(st, (struct event_ref){1, 0},
+		   "rank 1 posts a receive of up to 1 MPI_INT from any rank (tag 3), completed by "
+		   "its wait #1"));
+	CHECK(says(st, (struct event_ref){0, 0},
+		   "rank 0 starts sending 1 MPI_INT to rank 1 (tag 3), completed by its wait #1"));
+	CHECK(says(st, (struct event_ref){0, 1},
+		   "rank 0's send to rank 1 is complete: its buffer may be reused, completing its "
+		   "isend #0"));
+	CHECK(says(st, (struct event_ref){1, 1},
+		   "rank 1 receives 1 MPI_INT from rank 0 (tag 3), having asked for ANY_SOURCE, "
+		   "completing its irecv #0"));
+	store_free(st);
+}
+
 int main(void)
 {
 	test_narrate_probe();
+	test_narrate_nonblocking();
 	test_timeline();
 	test_detail_and_selection();
 	test_too_small();
