@@ -38,7 +38,7 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_ALLGATHERV] = "allgatherv", [EV_ALLTOALL] = "alltoall",
 	[EV_ALLTOALLV] = "alltoallv", [EV_COMM_SPLIT] = "comm_split",
 	[EV_COMM_DUP] = "comm_dup",   [EV_CART_CREATE] = "cart_create",
-	[EV_COMM_FREE] = "comm_free",
+	[EV_COMM_FREE] = "comm_free", [EV_IBSEND] = "ibsend",	  [EV_IRSEND] = "irsend",
 };
 
 static const struct {

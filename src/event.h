@@ -54,6 +54,8 @@ enum event_kind {
 	EV_COMM_DUP,
 	EV_CART_CREATE,
 	EV_COMM_FREE,
+	EV_IBSEND,
+	EV_IRSEND,
 	EV_KIND_COUNT
 };
 
@@ -146,7 +148,15 @@ int event_has_root(const struct event *ev);
 static inline int event_is_send(const struct event *ev)
 {
 	return (ev->kind >= EV_SEND && ev->kind <= EV_RSEND) || ev->kind == EV_SENDRECV_SEND ||
-	       ev->kind == EV_ISEND || ev->kind == EV_ISSEND;
+	       ev->kind == EV_ISEND || ev->kind == EV_ISSEND || ev->kind == EV_IBSEND ||
+	       ev->kind == EV_IRSEND;
+}
+
+/* Isend and its kin, Irecv: a request posted, completed by a later event. */
+static inline int event_is_posting(const struct event *ev)
+{
+	return ev->kind == EV_ISEND || ev->kind == EV_ISSEND || ev->kind == EV_IRECV ||
+	       ev->kind == EV_IBSEND || ev->kind == EV_IRSEND;
 }
 
 /* Wait/Test and their -all/-any/-some forms: each event completes one

@@ -62,7 +62,7 @@ static void request(struct strbuf *sb, const struct store *st, struct event_ref 
 			strbuf_printf(sb, ", completing its %s #%u",
 				      event_kind_name(store_event(st, other)->kind),
 				      store_event(st, other)->seq);
-	} else if (e->kind == EV_ISEND || e->kind == EV_ISSEND || e->kind == EV_IRECV) {
+	} else if (event_is_posting(e)) {
 		if (store_completion(st, ref, &other))
 			strbuf_printf(sb, ", completed by its %s #%u",
 				      event_kind_name(store_event(st, other)->kind),
@@ -108,8 +108,7 @@ static void p2p(struct strbuf *sb, const struct store *st, struct event_ref ref,
 {
 	if (event_is_send(e)) {
 		strbuf_printf(sb, "rank %u %s ", e->rank,
-			      e->kind == EV_ISEND || e->kind == EV_ISSEND ? "starts sending"
-									  : "sends");
+			      event_is_posting(e) ? "starts sending" : "sends");
 		what(sb, st, ref, e, e->count);
 		strbuf_puts(sb, " to ");
 		who(sb, e->peer);

@@ -87,7 +87,7 @@ static void put_comm_op(struct strbuf *sb, const struct event *ev)
 static void put_fields(struct strbuf *sb, const struct store *st, struct event_ref ref,
 		       const struct event *ev)
 {
-	if (ev->kind == EV_ISEND || ev->kind == EV_ISSEND || ev->kind == EV_IRECV)
+	if (event_is_posting(ev))
 		put_request(sb, st, ref, ev);
 	if (event_is_send(ev)) {
 		put_rank(sb, "dest", ev->peer);

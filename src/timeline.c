@@ -19,7 +19,8 @@ static char kind_letter(const struct event *e)
 {
 	switch (e->kind) {
 	case EV_SEND: case EV_SSEND: case EV_BSEND: case EV_RSEND: return 's';
-	case EV_ISEND: case EV_ISSEND: case EV_SENDRECV_SEND: return 's';
+	case EV_ISEND: case EV_ISSEND: case EV_IBSEND: case EV_IRSEND: return 's';
+	case EV_SENDRECV_SEND: return 's';
 	case EV_RECV: case EV_SENDRECV_RECV: return 'r';
 	case EV_IRECV: return 'o'; /* a receive left open */
 	case EV_WAIT: case EV_WAITALL: case EV_WAITANY: case EV_WAITSOME: return 'w';

@@ -41,6 +41,18 @@ int MPI_Issend(const void *buf, int count, MPI_Datatype dt, int dest, int tag, M
 	return traced_isend(EV_ISSEND, PMPI_Issend, buf, count, dt, dest, tag, comm, req);
 }
 
+int MPI_Ibsend(const void *buf, int count, MPI_Datatype dt, int dest, int tag, MPI_Comm comm,
+	       MPI_Request *req)
+{
+	return traced_isend(EV_IBSEND, PMPI_Ibsend, buf, count, dt, dest, tag, comm, req);
+}
+
+int MPI_Irsend(const void *buf, int count, MPI_Datatype dt, int dest, int tag, MPI_Comm comm,
+	       MPI_Request *req)
+{
+	return traced_isend(EV_IRSEND, PMPI_Irsend, buf, count, dt, dest, tag, comm, req);
+}
+
 int MPI_Irecv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Comm comm,
 	      MPI_Request *req)
 {

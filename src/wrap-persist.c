@@ -1,7 +1,7 @@
-/* Wrappers: persistent requests. MPI_Send_init and MPI_Recv_init make no
- * event; each MPI_Start or MPI_Startall of such a request is the posting
- * it starts (an isend, issend or irecv event), completed by a Wait or
- * Test like any other. */
+/* Wrappers: persistent requests. MPI_Send_init and its kin and
+ * MPI_Recv_init make no event; each MPI_Start or MPI_Startall of such a
+ * request is the posting it starts (an isend, issend, ibsend, irsend or
+ * irecv event), completed by a Wait or Test like any other. */
 #include "config.h"
 
 #include <string.h>
@@ -46,6 +46,18 @@ int MPI_Ssend_init(const void *buf, int count, MPI_Datatype dt, int dest, int ta
 		   MPI_Request *req)
 {
 	return send_init(EV_ISSEND, PMPI_Ssend_init, buf, count, dt, dest, tag, comm, req);
+}
+
+int MPI_Bsend_init(const void *buf, int count, MPI_Datatype dt, int dest, int tag, MPI_Comm comm,
+		   MPI_Request *req)
+{
+	return send_init(EV_IBSEND, PMPI_Bsend_init, buf, count, dt, dest, tag, comm, req);
+}
+
+int MPI_Rsend_init(const void *buf, int count, MPI_Datatype dt, int dest, int tag, MPI_Comm comm,
+		   MPI_Request *req)
+{
+	return send_init(EV_IRSEND, PMPI_Rsend_init, buf, count, dt, dest, tag, comm, req);
 }
 
 int MPI_Recv_init(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Comm comm,

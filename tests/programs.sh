@@ -86,14 +86,16 @@ for n in 2 3 4 5; do
 	check_requests
 	# (and two persistent exchanges: a started send and receive each)
 	assert_eq "$(count_kind isend)" $((2 * n * steps + 2 * n)) "halo isends at $n ranks"
-	assert_eq "$(count_kind irecv)" $((2 * n * steps + 2 * n)) "halo irecvs at $n ranks"
-	assert_eq "$(messages)" $((2 * n * steps + n + n - 1 + 2 * n)) "halo messages at $n ranks"
+	assert_eq "$(count_kind irecv)" $((2 * n * steps + 4 * n)) "halo irecvs at $n ranks"
+	# (and an Ibsend and an Irsend a rank)
+	assert_eq "$(count_kind ibsend irsend)" $((2 * n)) "halo ibsends and irsends at $n ranks"
+	assert_eq "$(messages)" $((2 * n * steps + n + n - 1 + 2 * n + 2 * n)) "halo messages at $n ranks"
 	# the open ends: a send to and a receive from MPI_PROC_NULL, no message
 	assert_eq "$(awk '$4 == "sendrecv-send" && / dest=- / && !/ msg=/' "$out" | wc -l)" 1 \
 		"halo's sends to MPI_PROC_NULL"
 	assert_eq "$(awk '$4 == "sendrecv-recv" && / source=- / && / status.source=- / && !/ msg=/' \
 		"$out" | wc -l)" 1 "halo's receives from MPI_PROC_NULL"
-	assert_eq "$(count_kind waitall)" $((4 * n * steps + 4 * n)) "halo waitall events at $n ranks"
+	assert_eq "$(count_kind waitall)" $((4 * n * steps + 8 * n)) "halo waitall events at $n ranks"
 	grep -q "^\[stdout\] halo: $n ranks, $steps steps" "$tmp/prog" || fail "halo's output"
 	echo "ok halo $n"
 

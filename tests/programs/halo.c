@@ -2,8 +2,8 @@
  * posts receives from both neighbours, sends its edge cells with Isend and
  * completes all four requests with MPI_Waitall; then one shift with
  * MPI_Sendrecv round the ring and one along it, where the ends have
- * MPI_PROC_NULL for a neighbour; last, two exchanges with persistent
- * requests. Usage: halo [STEPS] */
+ * MPI_PROC_NULL for a neighbour; one with MPI_Ibsend and MPI_Irsend;
+ * last, two with persistent requests. Usage: halo [STEPS] */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,31 @@ static void check(int rc, const char *what)
 		fprintf(stderr, "halo: %s failed\n", what);
 		MPI_Abort(MPI_COMM_WORLD, 1);
 	}
+}
+
+/* One exchange in buffered mode (MPI_Ibsend) and one in ready mode
+ * (MPI_Irsend: legal once the receiver has posted, which the barrier
+ * makes sure of). */
+static void buffered_and_ready(double *u, int left, int right)
+{
+	int size;
+	check(MPI_Pack_size(1, MPI_DOUBLE, MPI_COMM_WORLD, &size), "Pack_size");
+	size += MPI_BSEND_OVERHEAD;
+	char *buffer = malloc((size_t)size);
+	if (buffer == NULL)
+		MPI_Abort(MPI_COMM_WORLD, 3);
+	check(MPI_Buffer_attach(buffer, size), "Buffer_attach");
+	MPI_Request req[4];
+	MPI_Status st[4];
+	check(MPI_Irecv(&u[0], 1, MPI_DOUBLE, left, 5, MPI_COMM_WORLD, &req[0]), "Irecv");
+	check(MPI_Irecv(&u[CELLS + 1], 1, MPI_DOUBLE, left, 6, MPI_COMM_WORLD, &req[1]), "Irecv");
+	check(MPI_Barrier(MPI_COMM_WORLD), "Barrier");
+	check(MPI_Ibsend(&u[CELLS], 1, MPI_DOUBLE, right, 5, MPI_COMM_WORLD, &req[2]), "Ibsend");
+	check(MPI_Irsend(&u[CELLS], 1, MPI_DOUBLE, right, 6, MPI_COMM_WORLD, &req[3]), "Irsend");
+	check(MPI_Waitall(4, req, st), "Waitall");
+	void *detached;
+	check(MPI_Buffer_detach(&detached, &size), "Buffer_detach");
+	free(buffer);
 }
 
 /* One more exchange, with persistent requests: each MPI_Startall shows
@@ -76,6 +101,7 @@ int main(int argc, char **argv)
 	      "Sendrecv");
 	if (st.MPI_SOURCE != open_left)
 		MPI_Abort(MPI_COMM_WORLD, 2);
+	buffered_and_ready(u, left, right);
 	persistent_step(u, left, right);
 	if (rank == 0)
 		printf("halo: %d ranks, %d steps, u[1] = %.3f\n", size, steps, u[1]);
