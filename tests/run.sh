@@ -79,11 +79,32 @@ for n in 2 3; do
 	assert_eq "$rc" 1 "deadlock -n $n: exit status"
 	assert_match '^# fault: stopped after the time limit of 4 s \(--timeout\)$' "deadlock -n $n: time limit"
 	assert_eq "$(count ' r[0-9]+ #1 barrier ')" "$n" "deadlock -n $n: barriers"
-	assert_match '^\[stdout\] deadlock: rank 0 receives from rank 1 first$' "deadlock -n $n: rank 0's output"
-	assert_match '^\[stdout\] deadlock: rank 1 receives from rank 0 first$' "deadlock -n $n: rank 1's output"
+	assert_match '^\[stdout\] deadlock: rank 0 \(pid [0-9]+\) receives from rank 1 first$' "deadlock -n $n: rank 0's output"
+	assert_match '^\[stdout\] deadlock: rank 1 \(pid [0-9]+\) receives from rank 0 first$' "deadlock -n $n: rank 1's output"
 	assert_match '^# fault: rank 0 did not reach MPI_Finalize' "deadlock -n $n: rank 0 named"
 	echo "ok deadlock -n $n"
 done
+
+# a rank killed from outside (SIGKILL: no handler runs): mpiexec's report
+# names a process by pid, which the init events turn into a rank (mpiexec
+# may name a rank it killed itself while cleaning up: any rank will do)
+cmd="$MPILOOM run -n 3 --text --timeout 50 -- deadlock, rank 1 killed"
+rc=0
+with_preload timeout -k 5 60 "$MPILOOM" run -n 3 --text --timeout 50 -- "$progs/deadlock" \
+	</dev/null >"$out" 2>"$err" &
+bg=$!
+deadline=$(($(date +%s) + 40))
+victim=
+while [ -z "$victim" ] && [ "$(date +%s)" -le "$deadline" ]; do
+	victim=$(sed -n 's/^\[stdout\] deadlock: rank 1 (pid \([0-9]*\)).*/\1/p' "$out")
+	[ -n "$victim" ] || sleep 0.1
+done
+[ -n "$victim" ] || fail "rank 1 never said its pid"
+kill -9 "$victim"
+wait "$bg" || rc=$?
+assert_eq "$rc" 1 "killed rank: exit status"
+assert_match '^# fault: mpiexec reports: rank [0-2] \(pid [0-9]+\) killed by signal 9 \(Killed\)$' "killed rank: named"
+echo "ok killed rank"
 
 # --record: the recording dumps to exactly what --text printed, output
 # included; info counts the output lines
