@@ -32,6 +32,9 @@ struct options {
 	long nprocs;
 	int nprocs_set;
 	const char *record; /* --record FILE */
+	int step;	    /* --step: every call waits for rank 0's release */
+	const char *keys;   /* --keys: typed before the person types */
+	int textbook;	    /* --collectives textbook */
 	const char *file;   /* replay, dump, info */
 	/* mpiloom run: the program and its arguments (NULL-terminated), and
 	 * the options passed on to mpiexec (NULL-terminated) */
@@ -45,6 +48,7 @@ struct options {
 #define DELAY_LIMIT 60000L
 #define NPROCS_LIMIT 4096L
 #define TIMEOUT_LIMIT 86400L
+#define KEYS_LIMIT 100000
 
 /* Returns 0, or 2 with a one-line reason in err (the exit status). */
 int options_parse(int argc, char **argv, struct options *o, struct strbuf *err);

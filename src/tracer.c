@@ -14,6 +14,7 @@
 
 struct tracer loom_tracer = {
 	.enabled = 1,
+	.textbook_comm = MPI_COMM_NULL,
 	.record_lock = PTHREAD_MUTEX_INITIALIZER,
 	.store_lock = PTHREAD_MUTEX_INITIALIZER,
 };
@@ -137,6 +138,7 @@ void tracer_after(struct call *c)
 	c->rec.ev.t_begin = clock_event_time(&tr->clock, c->t0);
 	event_set_duration(&c->rec.ev, t1 - c->t0);
 	c->rec.ev.rank = (uint32_t)tr->rank;
+	gate_leave(tr);
 }
 
 void tracer_commit(struct call *c)
@@ -289,6 +291,9 @@ int tracer_start(void)
 				    tr->comm);
 	if (rc != MPI_SUCCESS)
 		return rc;
+	if (tr->opts.textbook &&
+	    (rc = PMPI_Comm_dup(MPI_COMM_WORLD, &tr->textbook_comm)) != MPI_SUCCESS)
+		return rc;
 	if (ring_init(&tr->ring, RING_CAPACITY) != 0)
 		return MPI_ERR_NO_MEM;
 	if (tr->rank == 0)
@@ -300,6 +305,7 @@ int tracer_start(void)
 		trace_set_recorder(&rec);
 	}
 	tr->seq = 0;
+	gate_init(tr);
 	if (shipper_start(tr) != 0) {
 		fprintf(stderr, "mpiloom: rank %d: cannot start the event shipper\n", tr->rank);
 		return MPI_ERR_OTHER;
@@ -320,6 +326,8 @@ void tracer_stop(void)
 	tr->ready = 0;
 	shipper_stop(tr);
 	ring_free(&tr->ring);
+	if (tr->textbook_comm != MPI_COMM_NULL)
+		PMPI_Comm_free(&tr->textbook_comm);
 	PMPI_Comm_free(&tr->comm);
 	if (tr->solo != NULL) {
 		struct trace_recorder none = {NULL, NULL, NULL, NULL};
