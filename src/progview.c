@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "narrate.h"
 #include "progfault.h"
 #include "progrun.h"
 #include "progview.h"
@@ -147,6 +148,13 @@ static int run_text(struct progview *pv)
 	pass_output(pv);
 	conclude(pv);
 	int status = pv->pr.st != NULL && textview_print(stdout, pv->pr.st) != 0 ? 3 : 0;
+	if (pv->pr.st != NULL) {
+		/* a deadlock's who waits for whom */
+		struct strbuf sb = STRBUF_INIT;
+		narrate_pending_lines(&sb, pv->pr.st, "# pending: ");
+		fputs(strbuf_str(&sb), stdout);
+		strbuf_free(&sb);
+	}
 	print_faults(pv, stdout, "# fault: ");
 	if (fflush(stdout) != 0)
 		status = 3;

@@ -24,7 +24,7 @@ trace() {
 # events_only: $out without the program's output and fault lines, for
 # check-text.awk.
 events_only() {
-	grep -v -e '^\[stdout\] ' -e '^\[stderr\] ' -e '^# fault: ' "$out" >"$tmp/events"
+	grep -v -e '^\[stdout\] ' -e '^\[stderr\] ' -e '^# fault: ' -e '^# pending: ' "$out" >"$tmp/events"
 	awk -f "$CHECK_TEXT" "$tmp/events" 2>"$tmp/check" ||
 		fail "check-text.awk: $(sed -n '1,10p' "$tmp/check")"
 }
@@ -73,7 +73,7 @@ for n in 2 3 4 5; do
 done
 
 # deadlock: --timeout ends it; what came before (the barrier, the output)
-# is shown. (The pending receives are the lead's part of the issue.)
+# is shown, and the receives each of ranks 0 and 1 is blocked in
 for n in 2 3; do
 	trace "$n" --timeout 4 -- "$progs/deadlock"
 	assert_eq "$rc" 1 "deadlock -n $n: exit status"
@@ -82,6 +82,9 @@ for n in 2 3; do
 	assert_match '^\[stdout\] deadlock: rank 0 \(pid [0-9]+\) receives from rank 1 first$' "deadlock -n $n: rank 0's output"
 	assert_match '^\[stdout\] deadlock: rank 1 \(pid [0-9]+\) receives from rank 0 first$' "deadlock -n $n: rank 1's output"
 	assert_match '^# fault: rank 0 did not reach MPI_Finalize' "deadlock -n $n: rank 0 named"
+	# who waits for whom (the trace layer reports a call blocked 300 ms)
+	assert_match '^# pending: rank 0 is blocked in recv from rank 1, tag 0$' "deadlock -n $n: rank 0 pending"
+	assert_match '^# pending: rank 1 is blocked in recv from rank 0, tag 0$' "deadlock -n $n: rank 1 pending"
 	echo "ok deadlock -n $n"
 done
 
@@ -121,6 +124,15 @@ with_preload "$MPILOOM" info "$log" >"$out" 2>"$err" || fail "info exited $?"
 assert_match '^output: 4 lines ' "info: output lines"
 assert_match '^health: complete' "info: health"
 echo "ok record"
+
+# a deadlock's recording dumps to what --text printed, pending calls too
+trace 2 --timeout 4 --record "$log" -- "$progs/deadlock"
+assert_eq "$rc" 1 "deadlock --record"
+cp "$out" "$tmp/live"
+with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err"
+cmp -s "$tmp/live" "$out" || fail "deadlock: dump differs from the --text run"
+assert_match '^# pending: rank 1 is blocked in recv from rank 0, tag 0$' "deadlock: dump's pending"
+echo "ok record deadlock"
 
 # an abort's recording is a whole log too
 trace 3 --record "$log" -- "$progs/abort"
