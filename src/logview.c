@@ -248,8 +248,12 @@ int logview_replay(const char *path)
 		table = strndup(rc.rep.result.text, len);
 	}
 	const char *output = rc.rep.output.nlines > 0 ? strbuf_str(&rc.rep.output.lines) : NULL;
-	status = replay_screen(rc.st, rc.h.scenario ? rc.h.scenario : "?", passed, result, table,
-			       output);
+	/* a traced program's path: its name is what fits the status bar,
+	 * as on the live screen */
+	const char *title = rc.h.scenario ? rc.h.scenario : "?";
+	if (strrchr(title, '/') != NULL)
+		title = strrchr(title, '/') + 1;
+	status = replay_screen(rc.st, title, passed, result, table, output);
 	free(table);
 	return finish(path, &rc, status);
 }
