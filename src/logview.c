@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "logview.h"
+#include "narrate.h"
 #include "replay.h"
 #include "textview.h"
 #include "timeline.h"
@@ -136,14 +137,17 @@ int logview_dump(const char *path)
 	int status = load(path, &rc);
 	if (status != 0)
 		return status;
-	struct strbuf line = STRBUF_INIT;
+	struct strbuf line = STRBUF_INIT, pending = STRBUF_INIT;
 	result_line(&line, &rc);
-	/* the program's output first, as `mpiloom run --text` prints it */
+	narrate_pending_lines(&pending, rc.st, "# pending: ");
+	/* the program's output first, the calls the ranks were left in after
+	 * the events, as `mpiloom run --text` prints them */
 	if (fputs(strbuf_str(&rc.rep.output.lines), stdout) < 0 ||
-	    textview_print(stdout, rc.st) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
-	    fflush(stdout) != 0)
+	    textview_print(stdout, rc.st) != 0 || fputs(strbuf_str(&pending), stdout) < 0 ||
+	    printf("%s\n", strbuf_str(&line)) < 0 || fflush(stdout) != 0)
 		status = 3;
 	strbuf_free(&line);
+	strbuf_free(&pending);
 	return finish(path, &rc, status);
 }
 
@@ -244,8 +248,12 @@ int logview_replay(const char *path)
 		table = strndup(rc.rep.result.text, len);
 	}
 	const char *output = rc.rep.output.nlines > 0 ? strbuf_str(&rc.rep.output.lines) : NULL;
-	status = replay_screen(rc.st, rc.h.scenario ? rc.h.scenario : "?", passed, result, table,
-			       output);
+	/* a traced program's path: its name is what fits the status bar,
+	 * as on the live screen */
+	const char *title = rc.h.scenario ? rc.h.scenario : "?";
+	if (strrchr(title, '/') != NULL)
+		title = strrchr(title, '/') + 1;
+	status = replay_screen(rc.st, title, passed, result, table, output);
 	free(table);
 	return finish(path, &rc, status);
 }

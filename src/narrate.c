@@ -257,3 +257,15 @@ void narrate_pending(struct strbuf *sb, const struct event *e)
 	if (e->flags & EVF_LEVEL)
 		strbuf_printf(sb, ", level %u", e->level);
 }
+
+void narrate_pending_lines(struct strbuf *sb, const struct store *st, const char *prefix)
+{
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		const struct event *p = store_pending(st, r);
+		if (p == NULL)
+			continue;
+		strbuf_puts(sb, prefix);
+		narrate_pending(sb, p);
+		strbuf_putc(sb, '\n');
+	}
+}

@@ -10,5 +10,9 @@
 void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref);
 /* The call a rank is in now (store_pending), in words. */
 void narrate_pending(struct strbuf *sb, const struct event *e);
+/* One line per rank in a call when the run ended, each after prefix:
+ * "# pending: rank 0 is blocked in recv from rank 1, tag 0" (mpiloom run
+ * --text, and dump of its recordings). */
+void narrate_pending_lines(struct strbuf *sb, const struct store *st, const char *prefix);
 
 #endif

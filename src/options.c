@@ -240,7 +240,7 @@ static int run_option(int argc, char **argv, int *i, struct options *o, struct s
 }
 
 /* mpiloom run [our options and mpiexec's] -- PROGRAM ARGS */
-static int parse_run(int argc, char **argv, struct options *o, struct strbuf *err)
+static int parse_run_args(int argc, char **argv, struct options *o, struct strbuf *err)
 {
 	int k = 0, rc;
 	o->command = CMD_PROGRAM;
@@ -273,6 +273,16 @@ static int parse_run(int argc, char **argv, struct options *o, struct strbuf *er
 	}
 	strbuf_puts(err, "mpiloom: run: no program given (mpiloom run [-n RANKS] [options] -- PROGRAM [ARGS])");
 	return 2;
+}
+
+/* What was allocated is freed when the answer is an error or --help: the
+ * caller only frees a command it runs. */
+static int parse_run(int argc, char **argv, struct options *o, struct strbuf *err)
+{
+	int rc = parse_run_args(argc, argv, o, err);
+	if (rc != 0 || o->command != CMD_PROGRAM)
+		options_free(o);
+	return rc;
 }
 
 int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)

@@ -55,8 +55,8 @@ static void say(struct strbuf *lines, int *n, const char *fmt, ...)
 }
 
 /* The trace library's own line from a crashing rank (fatal.c), else
- * hydra's report, which names a process by pid only: "PID 123 RUNNING AT"
- * and "EXIT CODE: 9" (the signal's number when it was killed). */
+ * hydra's report, which names a process by pid only ("PID 123 RUNNING AT",
+ * "EXIT CODE: 9": the signal's number when it was killed). */
 static int bad_termination(const struct progfault_in *in, struct strbuf *lines, int n,
 			   int *culprit)
 {
@@ -73,17 +73,24 @@ static int bad_termination(const struct progfault_in *in, struct strbuf *lines, 
 			return n;
 		}
 	}
-	long pid = find_number(text, "PID ");
-	long code = find_number(text, "EXIT CODE: ");
+	long pid = find_number(text, "=   PID ");
+	long code = find_number(text, "=   EXIT CODE: ");
 	if (pid < 0 || code < 0)
 		return n;
 	*culprit = rank_of_pid(in->st, pid);
+	char who[64];
 	if (*culprit >= 0)
-		say(lines, &n, "rank %d (pid %ld) ended badly: mpiexec reports exit code %ld", *culprit,
-		    pid, code);
+		snprintf(who, sizeof who, "rank %d (pid %ld)", *culprit, pid);
 	else
-		say(lines, &n, "a process (pid %ld) ended badly: mpiexec reports exit code %ld", pid,
-		    code);
+		snprintf(who, sizeof who, "a process (pid %ld)", pid);
+	/* "EXIT STRING: Killed (signal 9)" with exit code 9: a signal. Only
+	 * mpiexec's word: when it cleans up it may name a rank it killed
+	 * itself rather than the first to die. */
+	if (find_number(text, "(signal ") == code)
+		say(lines, &n, "mpiexec reports: %s killed by signal %ld (%s)", who, code,
+		    strsignal((int)code));
+	else
+		say(lines, &n, "mpiexec reports: %s ended with exit code %ld", who, code);
 	return n;
 }
 

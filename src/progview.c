@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "narrate.h"
 #include "progfault.h"
 #include "progrun.h"
 #include "progview.h"
@@ -42,14 +43,6 @@ static void check_deadline(struct progview *pv)
 		pv->stop = STOP_TIMEOUT;
 		progrun_stop(&pv->pr);
 	}
-}
-
-static uint64_t events_traced(const struct progrun *pr)
-{
-	struct store_stats stats = {0};
-	if (pr->st != NULL)
-		store_stats(pr->st, &stats);
-	return stats.events;
 }
 
 /* After the run: what went wrong, if anything, and the recording. */
@@ -88,7 +81,9 @@ static void result_line(struct progview *pv, struct strbuf *sb)
 static int exit_status(struct progview *pv, int rec_rc)
 {
 	int status = pv->nfaults > 0 ? 1 : 0;
-	if (events_traced(&pv->pr) == 0) {
+	/* rank 0 wrote a log's header: MPI_Init was traced, even if the
+	 * events died with the run */
+	if (pv->pr.st == NULL) {
 		fprintf(stderr, "mpiloom: no MPI calls were traced: is %s linked dynamically "
 				"against MPICH?\n", program_name(pv));
 		if (status == 0)
@@ -153,6 +148,13 @@ static int run_text(struct progview *pv)
 	pass_output(pv);
 	conclude(pv);
 	int status = pv->pr.st != NULL && textview_print(stdout, pv->pr.st) != 0 ? 3 : 0;
+	if (pv->pr.st != NULL) {
+		/* a deadlock's who waits for whom */
+		struct strbuf sb = STRBUF_INIT;
+		narrate_pending_lines(&sb, pv->pr.st, "# pending: ");
+		fputs(strbuf_str(&sb), stdout);
+		strbuf_free(&sb);
+	}
 	print_faults(pv, stdout, "# fault: ");
 	if (fflush(stdout) != 0)
 		status = 3;
@@ -174,10 +176,10 @@ static void screen_tick(void *ctx, struct session *s)
 			strbuf_putn(&sb, pv->faults.s ? pv->faults.s : "",
 				    nl ? (size_t)(nl - pv->faults.s) : pv->faults.len);
 			if (pv->nfaults == 0)
-				strbuf_puts(&sb, events_traced(&pv->pr) == 0 ? "no MPI calls were traced"
+				strbuf_puts(&sb, pv->pr.st == NULL ? "no MPI calls were traced"
 						 : pv->pr.has_result ? pv->pr.result.text
 								     : "the program ended");
-			session_finish(s, pv->nfaults == 0 && events_traced(&pv->pr) > 0,
+			session_finish(s, pv->nfaults == 0 && pv->pr.st != NULL,
 				       strbuf_str(&sb));
 			strbuf_free(&sb);
 		}
@@ -193,7 +195,7 @@ static void screen_tick(void *ctx, struct session *s)
 static int run_screen(struct progview *pv)
 {
 	struct termios saved;
-	struct session_ops ops = {NULL, NULL, NULL, screen_tick, NULL, pv};
+	struct session_ops ops = {.tick = screen_tick, .ctx = pv};
 	struct session s;
 	int rows, cols, status = 0;
 	struct store *empty = store_new(pv->pr.nranks ? pv->pr.nranks : 1);

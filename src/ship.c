@@ -18,6 +18,9 @@
 #define BATCH_MAX 2048
 #define BATCH_MAGIC 0x4d4f4f4cu /* "LOOM" */
 #define BATCH_FINAL 1u
+#define BATCH_FLUSH 2u /* a rank is about to die: rank 0 writes its log now */
+#define TAG_FLUSHED 78	/* rank 0's answer: written */
+#define FLUSH_WAIT_NS 1000000000LL
 #define HEADER_SIZE 20
 #define FLUSH_INTERVAL_NS 10000000 /* a live view lags by at most this */
 #define POLL_NS 1000000
@@ -103,6 +106,25 @@ static int ship_all(struct tracer *tr, uint8_t *buf, const struct event *pending
 	}
 }
 
+/* MPI_Abort or a crash on this rank (tracer_flush_for_abort): everything
+ * is shipped, rank 0 is told to write its log, and its answer awaited (a
+ * bounded wait: rank 0 may be gone already). */
+static int flush_before_end(struct tracer *tr, uint8_t *buf)
+{
+	int rc = ship_all(tr, buf, NULL), flag = 0;
+	if (rc == MPI_SUCCESS)
+		rc = send_batch(tr, buf, 0, BATCH_FLUSH, 0);
+	int64_t t0 = clock_now_ns();
+	while (rc == MPI_SUCCESS && !flag && clock_now_ns() - t0 < FLUSH_WAIT_NS) {
+		rc = PMPI_Iprobe(0, TAG_FLUSHED, tr->comm, &flag, MPI_STATUS_IGNORE);
+		if (rc == MPI_SUCCESS && !flag)
+			pause_ns(POLL_NS / 4);
+	}
+	if (rc == MPI_SUCCESS && flag)
+		rc = PMPI_Recv(NULL, 0, MPI_BYTE, 0, TAG_FLUSHED, tr->comm, MPI_STATUS_IGNORE);
+	return rc;
+}
+
 static void *ship_to_root(void *arg)
 {
 	struct tracer *tr = arg;
@@ -127,6 +149,12 @@ static void *ship_to_root(void *arg)
 		if (!stopping && gate_take_commands(tr) != MPI_SUCCESS) {
 			fprintf(stderr, "mpiloom: rank %d: stepping commands failed\n", tr->rank);
 			goto out;
+		}
+		if (atomic_load(&tr->flush_soon)) {
+			if (flush_before_end(tr, buf) != MPI_SUCCESS)
+				fprintf(stderr, "mpiloom: rank %d: flushing before the end failed\n",
+					tr->rank);
+			atomic_store(&tr->flush_soon, 0);
 		}
 		if (stopping) {
 			if (send_batch(tr, buf, 0, BATCH_FINAL, tr->seq) != MPI_SUCCESS)
@@ -172,6 +200,16 @@ static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int sour
 	if (flags & BATCH_FINAL)
 		tracer_rank_done(tr, (uint32_t)source, total);
 	pthread_mutex_unlock(&tr->store_lock);
+	if (flags & BATCH_FLUSH) {
+		/* the rank dies next: its events and ours on disk, then say so */
+		drain_own(tr);
+		pthread_mutex_lock(&tr->store_lock);
+		if (tr->recorder.flush != NULL)
+			tr->recorder.flush(tr->recorder.ctx);
+		pthread_mutex_unlock(&tr->store_lock);
+		if (PMPI_Send(NULL, 0, MPI_BYTE, source, TAG_FLUSHED, tr->comm) != MPI_SUCCESS)
+			return -1;
+	}
 	return (flags & BATCH_FINAL) ? 1 : 0;
 }
 
@@ -214,6 +252,8 @@ static void flush_recorder(struct tracer *tr, int64_t *last)
 	if (now - *last < RECORD_FLUSH_NS && !urgent)
 		return;
 	*last = now;
+	if (urgent)
+		drain_own(tr); /* what rank 0 itself recorded just before */
 	pthread_mutex_lock(&tr->store_lock);
 	if (tr->recorder.flush != NULL)
 		tr->recorder.flush(tr->recorder.ctx);

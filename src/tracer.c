@@ -505,15 +505,10 @@ void tracer_flush_for_abort(void)
 	int64_t t0 = clock_now_ns();
 	if (!tr->lock_records)
 		close_probe(tr);
-	while (ring_used(&tr->ring) > 0 && elapsed_ms(t0) < 1000)
-		sleep_ms(1);
-	if (tr->rank != 0) {
-		/* rank 0 writes its log as soon as it sees the abort event */
-		sleep_ms(200);
-		return;
-	}
+	/* the shipper (the collector on rank 0) sends or keeps everything,
+	 * has rank 0's log written, and clears the flag */
 	atomic_store(&tr->flush_soon, 1);
-	while (atomic_load(&tr->flush_soon) && elapsed_ms(t0) < 1000)
+	while (atomic_load(&tr->flush_soon) && elapsed_ms(t0) < 1500)
 		sleep_ms(1);
 }
 

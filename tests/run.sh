@@ -24,7 +24,7 @@ trace() {
 # events_only: $out without the program's output and fault lines, for
 # check-text.awk.
 events_only() {
-	grep -v -e '^\[stdout\] ' -e '^\[stderr\] ' -e '^# fault: ' "$out" >"$tmp/events"
+	grep -v -e '^\[stdout\] ' -e '^\[stderr\] ' -e '^# fault: ' -e '^# pending: ' "$out" >"$tmp/events"
 	awk -f "$CHECK_TEXT" "$tmp/events" 2>"$tmp/check" ||
 		fail "check-text.awk: $(sed -n '1,10p' "$tmp/check")"
 }
@@ -73,17 +73,44 @@ for n in 2 3 4 5; do
 done
 
 # deadlock: --timeout ends it; what came before (the barrier, the output)
-# is shown. (The pending receives are the lead's part of the issue.)
+# is shown, and the receives each of ranks 0 and 1 is blocked in
 for n in 2 3; do
 	trace "$n" --timeout 4 -- "$progs/deadlock"
 	assert_eq "$rc" 1 "deadlock -n $n: exit status"
 	assert_match '^# fault: stopped after the time limit of 4 s \(--timeout\)$' "deadlock -n $n: time limit"
 	assert_eq "$(count ' r[0-9]+ #1 barrier ')" "$n" "deadlock -n $n: barriers"
-	assert_match '^\[stdout\] deadlock: rank 0 receives from rank 1 first$' "deadlock -n $n: rank 0's output"
-	assert_match '^\[stdout\] deadlock: rank 1 receives from rank 0 first$' "deadlock -n $n: rank 1's output"
+	assert_match '^\[stdout\] deadlock: rank 0 \(pid [0-9]+\) receives from rank 1 first$' "deadlock -n $n: rank 0's output"
+	assert_match '^\[stdout\] deadlock: rank 1 \(pid [0-9]+\) receives from rank 0 first$' "deadlock -n $n: rank 1's output"
 	assert_match '^# fault: rank 0 did not reach MPI_Finalize' "deadlock -n $n: rank 0 named"
+	# who waits for whom (the trace layer reports a call blocked 300 ms)
+	assert_match '^# pending: rank 0 is blocked in recv from rank 1, tag 0$' "deadlock -n $n: rank 0 pending"
+	assert_match '^# pending: rank 1 is blocked in recv from rank 0, tag 0$' "deadlock -n $n: rank 1 pending"
 	echo "ok deadlock -n $n"
 done
+
+# a rank killed from outside (SIGKILL: no handler runs): mpiexec's report
+# names a process by pid, which the init events turn into a rank (mpiexec
+# may name a rank it killed itself while cleaning up, and a kill within
+# rank 0's 100 ms between log writes loses the init events: then it is
+# "a process")
+cmd="$MPILOOM run -n 3 --text --timeout 50 -- deadlock, rank 1 killed"
+rc=0
+with_preload timeout -k 5 60 "$MPILOOM" run -n 3 --text --timeout 50 -- "$progs/deadlock" \
+	</dev/null >"$out" 2>"$err" &
+bg=$!
+deadline=$(($(date +%s) + 40))
+victim=
+while [ -z "$victim" ] && [ "$(date +%s)" -le "$deadline" ]; do
+	victim=$(sed -n 's/^\[stdout\] deadlock: rank 1 (pid \([0-9]*\)).*/\1/p' "$out")
+	[ -n "$victim" ] || sleep 0.1
+done
+[ -n "$victim" ] || fail "rank 1 never said its pid"
+kill -9 "$victim"
+wait "$bg" || rc=$?
+assert_eq "$rc" 1 "killed rank: exit status"
+assert_match '^# fault: mpiexec reports: (rank [0-2]|a process) \(pid [0-9]+\) killed by signal 9 \(Killed\)$' "killed rank: named"
+grep -q 'no MPI calls were traced' "$err" && fail "killed rank: said nothing was traced"
+echo "ok killed rank"
 
 # --record: the recording dumps to exactly what --text printed, output
 # included; info counts the output lines
@@ -97,6 +124,15 @@ with_preload "$MPILOOM" info "$log" >"$out" 2>"$err" || fail "info exited $?"
 assert_match '^output: 4 lines ' "info: output lines"
 assert_match '^health: complete' "info: health"
 echo "ok record"
+
+# a deadlock's recording dumps to what --text printed, pending calls too
+trace 2 --timeout 4 --record "$log" -- "$progs/deadlock"
+assert_eq "$rc" 1 "deadlock --record"
+cp "$out" "$tmp/live"
+with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err"
+cmp -s "$tmp/live" "$out" || fail "deadlock: dump differs from the --text run"
+assert_match '^# pending: rank 1 is blocked in recv from rank 0, tag 0$' "deadlock: dump's pending"
+echo "ok record deadlock"
 
 # an abort's recording is a whole log too
 trace 3 --record "$log" -- "$progs/abort"

@@ -37,7 +37,7 @@ echo "ok run: ring screen, output panel"
 start 100 30 "$MPILOOM run -n 2 -- $progs/deadlock"
 wait_for '2 ranks \| [4-9] events \| LIVE'
 T send-keys -t ui o
-wait_for 'deadlock: rank 1 receives from rank 0 first'
+wait_for 'deadlock: rank 1 \(pid [0-9]+\) receives from rank 0 first'
 quit 1 deadlock
 wait_for '^mpiloom: stopped by the user before the program ended'
 echo "ok run: deadlock, q"
