@@ -632,6 +632,8 @@ static void take_events(struct reader *rd, const struct chunk *c)
 			rep->bad_events++;
 		else if (store_add(rd->st, &ev, n ? p + EVENT_WIRE_SIZE : NULL) != 0)
 			rep->rejected_events++;
+		else if (ev.flags & EVF_PENDING)
+			rep->pending++;
 		else
 			rep->events++;
 		p += EVENT_WIRE_SIZE + n;

@@ -86,6 +86,7 @@ struct log_report {
 	/* Records of good chunks that event_decode refused (damage), and
 	 * that store_add refused (repeats, bad rank: not damage, and in the
 	 * store's own count too). */
+	uint64_t pending; /* reports of calls in progress (EVF_PENDING): not events */
 	uint64_t bad_events;
 	uint64_t rejected_events;
 	uint64_t end_events; /* events the writer said it wrote, when has_end */

@@ -32,7 +32,7 @@ static void escaped(struct strbuf *sb, const char *s)
  * decode, or an end record that counts other events than were found. */
 static void damage_detail(struct strbuf *sb, const struct log_report *rep)
 {
-	uint64_t found = rep->events + rep->bad_events + rep->rejected_events;
+	uint64_t found = rep->events + rep->pending + rep->bad_events + rep->rejected_events;
 	if (rep->bad_events > 0)
 		strbuf_printf(sb, "damaged: %llu event records could not be read",
 			      (unsigned long long)rep->bad_events);
