@@ -101,4 +101,23 @@ int log_read(const char *path, struct store **out, struct log_header *h, struct 
 int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
 		    struct log_header *h, struct log_report *rep, struct strbuf *err);
 
+
+/* Where log_stream delivers what it reads, as it reads it: the header
+ * first (begin may refuse it: log_stream then returns 2 at once), then the
+ * events in file order (each rank's in sequence order, the ranks
+ * interleaved). event returns 0, or -1 for a record it rejects (counted
+ * in rejected_events, as a store's refusal is). NULL begin or rank_done:
+ * not wanted. */
+struct log_sink {
+	int (*begin)(void *ctx, const struct log_header *h);
+	int (*event)(void *ctx, const struct event *ev, const uint8_t *preview);
+	void (*rank_done)(void *ctx, uint32_t rank, uint32_t total);
+	void *ctx;
+};
+
+/* log_read without the store: a window of the file in memory at a time.
+ * Same returns, report and messages. */
+int log_stream(const char *path, const struct log_sink *sink, struct log_header *h,
+	       struct log_report *rep, struct strbuf *err);
+
 #endif

@@ -13,8 +13,6 @@
 #include "timeline.h"
 #include "view.h"
 
-#define STATUS_DAMAGED 4
-
 struct recording {
 	struct store *st;
 	struct log_header h;
@@ -42,20 +40,19 @@ static void damage_detail(struct strbuf *sb, const struct log_report *rep)
 		strbuf_puts(sb, "damaged");
 }
 
-/* One line on stderr for a file that was not whole. */
-static void say_health(const char *path, const struct recording *rc)
+void logview_say_health(const char *path, const struct log_report *rep)
 {
 	struct strbuf sb = STRBUF_INIT;
-	if (rc->rep.truncated)
+	if (rep->truncated)
 		strbuf_printf(&sb, "truncated at byte %llu: %llu events recovered",
-			      (unsigned long long)rc->rep.truncated_at,
-			      (unsigned long long)rc->rep.events);
-	if (rc->rep.bad_chunks)
+			      (unsigned long long)rep->truncated_at,
+			      (unsigned long long)rep->events);
+	if (rep->bad_chunks)
 		strbuf_printf(&sb, "%s%llu damaged chunk(s) skipped, the first at byte %llu",
-			      sb.len ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
-			      (unsigned long long)rc->rep.first_bad_offset);
+			      sb.len ? "; " : "", (unsigned long long)rep->bad_chunks,
+			      (unsigned long long)rep->first_bad_offset);
 	if (sb.len == 0)
-		damage_detail(&sb, &rc->rep);
+		damage_detail(&sb, rep);
 	fputs("mpiloom: ", stderr);
 	struct strbuf name = STRBUF_INIT;
 	escaped(&name, path);
@@ -89,9 +86,9 @@ static void unload(struct recording *rc)
 static int finish(const char *path, struct recording *rc, int status)
 {
 	if (rc->health != 0) {
-		say_health(path, rc);
+		logview_say_health(path, &rc->rep);
 		if (status == 0)
-			status = STATUS_DAMAGED;
+			status = LOGVIEW_DAMAGED;
 	}
 	unload(rc);
 	return status;
