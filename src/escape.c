@@ -52,11 +52,26 @@ static size_t put_utf8(struct outfile *o, const unsigned char *s, size_t n, int 
 	return len;
 }
 
+/* Bytes from s on that JSON takes as they are. */
+static size_t json_plain(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 void escape_json(struct outfile *o, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < n;) {
+		size_t k = json_plain(s + i, n - i);
+		if (k > 0) {
+			outfile_putn(o, str + i, k);
+			i += k;
+			continue;
+		}
 		unsigned c = s[i];
 		if (c >= 0x80) {
 			i += put_utf8(o, s + i, n - i, 0);

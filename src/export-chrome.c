@@ -149,7 +149,7 @@ static void put_args(struct chrome *c, const struct event *ev, const uint8_t *pr
 	PUT_VALUE(o, ",\"tag\":", ev->tag);
 	PUT_VALUE(o, ",\"count\":", ev->count);
 	if (ev->dtype != DT_NONE) {
-		outfile_lit(o, ",\"datatype\":");
+		outfile_lit(o, ",\"type\":");
 		put_cstring(o, event_dtype_name(ev->dtype));
 		outfile_lit(o, ",\"bytes\":");
 		outfile_i64(o, cls == XC_RECV || cls == XC_PROBE ? event_status_bytes(ev)
@@ -204,7 +204,7 @@ static void put_flow(struct chrome *c, const char *ph, uint64_t id, const struct
 {
 	struct outfile *o = &c->out;
 	next_record(c);
-	outfile_lit(o, "{\"name\":\"message\",\"cat\":\"message\",\"ph\":\"");
+	outfile_lit(o, "{\"name\":\"msg\",\"cat\":\"msg\",\"ph\":\"");
 	outfile_puts(o, ph);
 	outfile_lit(o, "\",\"id\":");
 	outfile_u64(o, id);

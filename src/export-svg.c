@@ -59,11 +59,21 @@ static double y_of(const struct svg *g, uint32_t rank)
 	return TOP + ((double)rank + 0.5) * g->row_h;
 }
 
+/* One decimal is a tenth of a pixel: enough, and cheap to print. */
 static void put_num(struct outfile *o, double v)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%.1f", v);
-	outfile_putn(o, buf, (size_t)n);
+	if (!(fabs(v) < 1e15)) {
+		outfile_putc(o, '0');
+		return;
+	}
+	int64_t tenths = llround(v * 10);
+	if (tenths < 0) {
+		outfile_putc(o, '-');
+		tenths = -tenths;
+	}
+	outfile_u64(o, (uint64_t)tenths / 10);
+	char frac[2] = {'.', (char)('0' + tenths % 10)};
+	outfile_putn(o, frac, 2);
 }
 
 static void put_attr(struct outfile *o, const char *name, double v)
@@ -459,9 +469,9 @@ static void put_legend(struct svg *g)
 			x = legend_item(g, x, export_class_name((enum export_class)c),
 			                labels[c]);
 	if (g->arrows > 0)
-		x = legend_line(g, x, "msg", "message");
+		x = legend_line(g, x, "msg key", "message");
 	if (g->connectors)
-		x = legend_line(g, x, "coll", "to the root");
+		x = legend_line(g, x, "coll key", "to the root");
 	if (g->levels) {
 		outfile_lit(&g->out, "<text class=\"lv\"");
 		put_attr(&g->out, "x", x + 10);

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "export.h"
-#include "logview.h"
+#include "loghealth.h"
 #include "match.h"
 #include "view.h"
 #include "xalloc.h"
@@ -285,19 +285,19 @@ static int finish(struct stream *s, const struct export_opts *opt, int health,
 	if (s->fmt->close(s->f, &t, &err) != 0) {
 		fprintf(stderr, "mpiloom: %s\n", strbuf_str(&err));
 		status = EXPORT_WRITE_FAILED;
-	} else {
+	} else if (!opt->quiet) {
 		summary(s->fmt, opt, s);
 	}
 	strbuf_free(&err);
 	if (health != 0) {
-		logview_say_health(opt->log, rep);
+		loghealth_say(opt->log, rep);
 		if (status == 0)
-			status = LOGVIEW_DAMAGED;
+			status = LOGHEALTH_DAMAGED;
 	}
 	return status;
 }
 
-static int export_run(const struct export_format *fmt, const struct export_opts *opt)
+int export_run(const struct export_format *fmt, const struct export_opts *opt)
 {
 	struct strbuf err = STRBUF_INIT;
 	int status = fmt->prepare(opt, &err);

@@ -11,14 +11,15 @@
 #include "log.h"
 #include "strbuf.h"
 
-/* Exit statuses besides logview's 0, 2 (unusable input, bad usage, an
- * output that exists) and 4 (damaged log, what was readable exported). */
+/* Exit statuses besides 0, 2 (unusable input, bad usage, an output that
+ * exists) and LOGHEALTH_DAMAGED (what a damaged log held was exported). */
 #define EXPORT_WRITE_FAILED 3
 
 struct export_opts {
 	const char *out;
 	const char *log;
 	int force;
+	int quiet; /* no summary line on stdout */
 	int has_from, has_to;
 	int64_t from, to; /* ns, the SVG's window */
 };
@@ -60,6 +61,8 @@ extern const struct export_format export_csv, export_chrome, export_svg, export_
 
 /* argv[0] is "export". Returns the exit status. */
 int export_main(int argc, char **argv);
+/* The export itself: the exit status. */
+int export_run(const struct export_format *fmt, const struct export_opts *opt);
 
 /* For formats that write one file: refuses an existing OUT without
  * --force, and OUT that is the log itself in any case. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "loghealth.h"
 #include "logview.h"
 #include "replay.h"
 #include "textview.h"
@@ -23,42 +24,6 @@ struct recording {
 static void escaped(struct strbuf *sb, const char *s)
 {
 	strbuf_escape(sb, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* Damage that is neither a cut nor a bad chunk: records that did not
- * decode, or an end record that counts other events than were found. */
-static void damage_detail(struct strbuf *sb, const struct log_report *rep)
-{
-	uint64_t found = rep->events + rep->bad_events + rep->rejected_events;
-	if (rep->bad_events > 0)
-		strbuf_printf(sb, "damaged: %llu event records could not be read",
-			      (unsigned long long)rep->bad_events);
-	else if (rep->has_end && rep->end_events != found)
-		strbuf_printf(sb, "damaged: the end record counts %llu events, %llu were found",
-			      (unsigned long long)rep->end_events, (unsigned long long)found);
-	else
-		strbuf_puts(sb, "damaged");
-}
-
-void logview_say_health(const char *path, const struct log_report *rep)
-{
-	struct strbuf sb = STRBUF_INIT;
-	if (rep->truncated)
-		strbuf_printf(&sb, "truncated at byte %llu: %llu events recovered",
-			      (unsigned long long)rep->truncated_at,
-			      (unsigned long long)rep->events);
-	if (rep->bad_chunks)
-		strbuf_printf(&sb, "%s%llu damaged chunk(s) skipped, the first at byte %llu",
-			      sb.len ? "; " : "", (unsigned long long)rep->bad_chunks,
-			      (unsigned long long)rep->first_bad_offset);
-	if (sb.len == 0)
-		damage_detail(&sb, rep);
-	fputs("mpiloom: ", stderr);
-	struct strbuf name = STRBUF_INIT;
-	escaped(&name, path);
-	fprintf(stderr, "%s: %s\n", strbuf_str(&name), strbuf_str(&sb));
-	strbuf_free(&name);
-	strbuf_free(&sb);
 }
 
 /* 0 and a loaded recording, or the exit status to return. */
@@ -86,9 +51,9 @@ static void unload(struct recording *rc)
 static int finish(const char *path, struct recording *rc, int status)
 {
 	if (rc->health != 0) {
-		logview_say_health(path, &rc->rep);
+		loghealth_say(path, &rc->rep);
 		if (status == 0)
-			status = LOGVIEW_DAMAGED;
+			status = LOGHEALTH_DAMAGED;
 	}
 	unload(rc);
 	return status;
@@ -159,7 +124,7 @@ static void info_health(struct strbuf *sb, const struct recording *rc)
 			      rc->rep.truncated ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
 			      (unsigned long long)rc->rep.first_bad_offset);
 	if (!rc->rep.truncated && !rc->rep.bad_chunks)
-		damage_detail(sb, &rc->rep);
+		loghealth_damage(sb, &rc->rep);
 }
 
 int logview_info(const char *path)

@@ -6,15 +6,8 @@
 #ifndef MPILOOM_LOGVIEW_H
 #define MPILOOM_LOGVIEW_H
 
-struct log_report;
-
-#define LOGVIEW_DAMAGED 4
-
 int logview_dump(const char *path);
 int logview_info(const char *path);
 int logview_replay(const char *path);
-/* One line on stderr for a file that was not whole: where it was cut,
- * what was skipped. */
-void logview_say_health(const char *path, const struct log_report *rep);
 
 #endif

@@ -1,6 +1,8 @@
 /* An output file written through a large buffer, with number formatting
  * that costs a few nanoseconds: the exporters write tens of millions of
- * fields. The first error is kept; later writes are dropped. */
+ * fields. A full buffer is written by a thread of its own while the next
+ * one fills (the kernel's copy costs as much as the formatting). The
+ * first error is kept; later writes are dropped. */
 #ifndef MPILOOM_OUTFILE_H
 #define MPILOOM_OUTFILE_H
 
@@ -12,19 +14,24 @@
 
 #define OUTFILE_BUF (1u << 20)
 
+struct outfile_writer;
+
 struct outfile {
 	int fd;
 	int err; /* errno of the first failure, 0 if none */
 	char *path;
 	char *buf;
 	size_t len;
+	struct outfile_writer *writer; /* NULL: written here, synchronously */
 };
 
 /* Creates path (truncating it when force, refusing an existing one
  * otherwise). 0, or -1 with "cannot write PATH: REASON" in err. */
 int outfile_create(struct outfile *o, const char *path, int force, struct strbuf *err);
-/* An already open descriptor (a temporary file); path is for messages. */
+/* An already open descriptor (a temporary file); path is for messages.
+ * Written synchronously. */
 void outfile_adopt(struct outfile *o, int fd, const char *path);
+/* Everything put so far is written (or failed) when it returns. */
 void outfile_flush(struct outfile *o);
 /* Flushes and closes: 0, or -1 with the first error in err. */
 int outfile_close(struct outfile *o, struct strbuf *err);
