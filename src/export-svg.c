@@ -154,6 +154,18 @@ static double picture_height(const struct svg *g)
 	return legend_y(g) + 60;
 }
 
+/* A header string on the picture: at most TITLE_MAX bytes of it, so that
+ * a long one does not run off the slide (the <title> keeps it whole). */
+#define TITLE_MAX 60
+
+static void put_capped(struct outfile *o, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	escape_xml(o, s ? s : "", n > TITLE_MAX ? TITLE_MAX : n);
+	if (n > TITLE_MAX)
+		outfile_lit(o, "\xe2\x80\xa6"); /* ... */
+}
+
 static void put_title(struct svg *g, const struct log_header *h)
 {
 	struct outfile *o = &g->out;
@@ -163,10 +175,10 @@ static void put_title(struct svg *g, const struct log_header *h)
 	outfile_lit(o, "<title>mpiloom: ");
 	escape_xml(o, h->scenario ? h->scenario : "", h->scenario ? strlen(h->scenario) : 0);
 	outfile_lit(o, "</title>\n<text class=\"title\" x=\"20\" y=\"32\">");
-	escape_xml(o, h->scenario ? h->scenario : "", h->scenario ? strlen(h->scenario) : 0);
+	put_capped(o, h->scenario);
 	if (h->args != NULL && *h->args != '\0') {
 		outfile_putc(o, ' ');
-		escape_xml(o, h->args, strlen(h->args));
+		put_capped(o, h->args);
 	}
 	outfile_lit(o, "</text>\n<text class=\"sub\" x=\"20\" y=\"54\">");
 	outfile_u64(o, g->nranks);
@@ -288,7 +300,7 @@ static void write_bar(struct svg *g, uint32_t rank)
 }
 
 /* Bars narrower than this are widened, so that every call shows. */
-#define BAR_MIN   1.5
+#define BAR_MIN   3.0
 #define MERGE_MAX 4.0
 
 static void add_bar(struct svg *g, const struct event *ev, int cls)
