@@ -362,7 +362,7 @@ static int parse_time(const char *arg, int64_t *ns)
 	return -1;
 }
 
-enum { OPT_OTF2 = 256, OPT_CHROME, OPT_SVG, OPT_CSV, OPT_FROM, OPT_TO, OPT_FORCE };
+enum { OPT_OTF2 = 256, OPT_CHROME, OPT_SVG, OPT_CSV, OPT_FROM, OPT_TO, OPT_FORCE, OPT_HELP };
 
 static const struct option export_options[] = {
     {"otf2", required_argument, NULL, OPT_OTF2},
@@ -395,6 +395,18 @@ static int bad_time(const char *opt, const char *arg)
 	strbuf_printf(&sb, "%s takes a time such as 12.5us, 3ms or 0.2s, not '", opt);
 	strbuf_escape(&sb, arg, strlen(arg));
 	strbuf_putc(&sb, '\'');
+	int rc = usage_error(strbuf_str(&sb));
+	strbuf_free(&sb);
+	return rc;
+}
+
+static int bad_option(const char *arg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_puts(&sb, "unknown or incomplete option '");
+	strbuf_escape(&sb, arg, strlen(arg));
+	strbuf_puts(&sb,
+	            "' (valid: --otf2, --chrome, --svg, --csv, --from, --to, --force, --help)");
 	int rc = usage_error(strbuf_str(&sb));
 	strbuf_free(&sb);
 	return rc;
@@ -446,9 +458,16 @@ int export_main(int argc, char **argv)
 	int c, rc;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", export_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "", export_options, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			usage(stdout);
+			return 0;
+		}
+		if (c == '?' || c == ':')
+			return bad_option(argv[optind - 1]);
 		if ((rc = parse_export_option(c, &o, &fmt)) != 0)
 			return rc;
+	}
 	if ((rc = check_export_args(&o, fmt)) != 0)
 		return rc;
 	if (argc - optind != 1)

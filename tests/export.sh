@@ -146,6 +146,12 @@ for f in "$tmp/text" "$tmp/missing"; do
 done
 run_plain export "$log"
 assert_eq "$rc" 2 "no format"
+run_plain export --csv "$tmp/x.csv" --bogus "$log"
+assert_eq "$rc" 2 "unknown option"
+grep -q "unknown or incomplete option '--bogus'" "$err" || fail "unknown option not named"
+run_plain export --help
+assert_eq "$rc" 0 "export --help"
+assert_match '^usage: mpiloom export ' "export --help"
 echo "ok unusable input"
 
 # a truncated log: what it holds is exported, exit 4, the loss said once
