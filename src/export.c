@@ -330,11 +330,16 @@ int export_run(const struct export_format *fmt, const struct export_opts *opt)
 
 /* ---- the command line ---- */
 
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: mpiloom export --otf2 DIR|--chrome FILE|--svg FILE|--csv FILE "
+	             "[--from T] [--to T] [--force] LOG\n");
+}
+
 static int usage_error(const char *msg)
 {
 	fprintf(stderr, "mpiloom: %s\n", msg);
-	fprintf(stderr, "usage: mpiloom export --otf2 DIR|--chrome FILE|--svg FILE|--csv FILE "
-	                "[--from T] [--to T] [--force] LOG\n");
+	usage(stderr);
 	return 2;
 }
 
