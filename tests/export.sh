@@ -154,6 +154,16 @@ assert_eq "$rc" 0 "export --help"
 assert_match '^usage: mpiloom export ' "export --help"
 echo "ok unusable input"
 
+# an output that cannot be written: exit 3, the reason
+if [ -w /dev/full ]; then
+	for f in chrome csv svg; do
+		export_to "$f" /dev/full "$log" --force
+		assert_eq "$rc" 3 "$f to a full disk"
+		grep -q 'cannot write /dev/full: No space left on device' "$err" || fail "$f: no reason for the failed write"
+	done
+	echo "ok write errors"
+fi
+
 # a truncated log: what it holds is exported, exit 4, the loss said once
 size=$(wc -c <"$log")
 head -c $((size - 10)) "$log" >"$tmp/cut.loom"
