@@ -34,6 +34,15 @@ static void put_cstring(struct outfile *o, const char *s)
 	put_string(o, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* One of mpiloom's own names (calls, kinds, datatypes): nothing in them
+ * needs escaping. */
+static void put_name(struct outfile *o, const char *s)
+{
+	outfile_putc(o, '"');
+	outfile_puts(o, s);
+	outfile_putc(o, '"');
+}
+
 static void put_header(struct outfile *o, const struct log_header *h)
 {
 	char when[64] = "";
@@ -150,7 +159,7 @@ static void put_args(struct chrome *c, const struct event *ev, const uint8_t *pr
 	PUT_VALUE(o, ",\"count\":", ev->count);
 	if (ev->dtype != DT_NONE) {
 		outfile_lit(o, ",\"type\":");
-		put_cstring(o, event_dtype_name(ev->dtype));
+		put_name(o, event_dtype_name(ev->dtype));
 		outfile_lit(o, ",\"bytes\":");
 		outfile_i64(o, cls == XC_RECV || cls == XC_PROBE ? event_status_bytes(ev)
 		                                                 : event_bytes(ev));
@@ -186,7 +195,7 @@ static int chrome_event(void *f, const struct event *ev, const uint8_t *preview)
 		name_rank(c, ev->rank);
 	next_record(c);
 	outfile_lit(o, "{\"name\":");
-	put_cstring(o, export_call_name(ev));
+	put_name(o, export_call_name(ev));
 	outfile_lit(o, ",\"cat\":\"");
 	outfile_puts(o, export_class_name(export_class_of(ev)));
 	outfile_lit(o, "\",\"ph\":\"X\",\"pid\":");
