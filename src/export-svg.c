@@ -303,9 +303,28 @@ static void write_bar(struct svg *g, uint32_t rank)
 #define BAR_MIN   3.0
 #define MERGE_MAX 4.0
 
+/* What lies beyond the plot is clipped when drawn; cut here too, so that
+ * coordinates stay those of a picture whatever a window leaves out. */
+#define EDGE 4.0
+
+static double clamp_x(const struct svg *g, double x)
+{
+	double lo = LEFT - EDGE, hi = LEFT + g->plot_w + EDGE;
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* Moves (x, y) along the line to (ox, oy) to the plot's edge if beyond it. */
+static void clip_end(const struct svg *g, double *x, double *y, double ox, double oy)
+{
+	double edge = clamp_x(g, *x);
+	if (edge != *x && ox != *x)
+		*y += (oy - *y) * (edge - *x) / (ox - *x);
+	*x = edge;
+}
+
 static void add_bar(struct svg *g, const struct event *ev, int cls)
 {
-	double x0 = x_of(g, ev->t_begin), x1 = x_of(g, event_end(ev));
+	double x0 = clamp_x(g, x_of(g, ev->t_begin)), x1 = clamp_x(g, x_of(g, event_end(ev)));
 	if (x1 - x0 < BAR_MIN)
 		x1 = x0 + BAR_MIN;
 	struct bar *b = &g->bars[ev->rank];
@@ -369,6 +388,9 @@ static int svg_message(void *f, const struct event *send, const struct event *re
 		return 0;
 	double xs = x_of(g, send->t_begin), xr = x_of(g, end);
 	double ys = y_of(g, send->rank), yr = y_of(g, recv->rank);
+	double xs0 = xs, ys0 = ys;
+	clip_end(g, &xs, &ys, xr, yr);
+	clip_end(g, &xr, &yr, xs0, ys0);
 	put_line(&g->lines, "msg", xs, ys, xr, yr);
 	g->arrows++;
 	if (send->flags & EVF_LEVEL) {
@@ -417,7 +439,8 @@ static void put_axis(struct svg *g)
 	put_line(o, "axis", LEFT, y, LEFT + g->plot_w, y);
 	int64_t span = g->to - g->from;
 	int64_t step = timeline_axis_step((double)span / 10);
-	int64_t t = g->from - g->from % step + (g->from > 0 ? step : 0);
+	/* the first multiple of step from the window's start on */
+	int64_t t = g->from - ((g->from % step) + step) % step;
 	if (t < g->from)
 		t += step;
 	for (int i = 0; i <= 12 && t <= g->to; i++, t += step) {
