@@ -158,7 +158,7 @@ static void put_args(struct chrome *c, const struct event *ev, const uint8_t *pr
 	PUT_VALUE(o, ",\"tag\":", ev->tag);
 	PUT_VALUE(o, ",\"count\":", ev->count);
 	if (ev->dtype != DT_NONE) {
-		outfile_lit(o, ",\"type\":");
+		outfile_lit(o, ",\"datatype\":");
 		put_name(o, event_dtype_name(ev->dtype));
 		outfile_lit(o, ",\"bytes\":");
 		outfile_i64(o, cls == XC_RECV || cls == XC_PROBE ? event_status_bytes(ev)
@@ -220,12 +220,14 @@ static void put_flow(struct chrome *c, const char *ph, uint64_t id, const struct
 	outfile_lit(o, ",\"pid\":");
 	outfile_u64(o, ev->rank);
 	outfile_lit(o, ",\"tid\":0,\"ts\":");
-	outfile_us(o, ev->t_begin);
+	/* inside the slice, not on its edge: viewers bind a flow to the
+	 * slice that encloses its time */
+	outfile_us(o, ev->t_begin + event_duration(ev) / 2);
 	outfile_putc(o, '}');
 }
 
-/* The flow starts inside the send's slice and ends, bound to the
- * enclosing slice ("bp":"e"), inside the receive's. */
+/* The flow starts in the middle of the send's slice and ends, bound to
+ * the enclosing slice ("bp":"e"), in the middle of the receive's. */
 static int chrome_message(void *f, const struct event *send, const struct event *recv)
 {
 	struct chrome *c = f;
