@@ -41,10 +41,18 @@ def chrome(path, events, messages):
         if r.get("ph") in ("s", "f"):
             flows.setdefault(r["id"], []).append(r)
     expect("flows", len(flows), messages)
+    used = set()
+
     def inside(flow, cat):
-        """the flow's time lies in a slice of that class on its rank"""
-        return any(c["pid"] == flow["pid"] and c["cat"] == cat and
-                   c["ts"] <= flow["ts"] <= c["ts"] + c["dur"] for c in by_pid.get(flow["pid"], ()))
+        """the flow's time lies in a slice of that class on its rank, and
+        no other flow of this end is bound to that slice"""
+        for i, c in enumerate(by_pid.get(flow["pid"], ())):
+            if c["cat"] == cat and c["ts"] <= flow["ts"] <= c["ts"] + c["dur"]:
+                if (flow["pid"], i) in used:
+                    fail("two flows on one %s of rank %d" % (cat, flow["pid"]))
+                used.add((flow["pid"], i))
+                return True
+        return False
 
     by_pid = {}
     for c in calls:
