@@ -82,7 +82,8 @@ check_all() {
 	echo "ok export $name ($events events, $matched messages)"
 }
 
-for run in "2 tree-sum" "3 probe" "5 tree-sum --count 3" "4 bcast" "3 status" "5 gather"; do
+for run in "1 tree-sum" "2 tree-sum" "3 probe" "5 tree-sum --count 3" "4 bcast" "3 status" "5 gather" \
+	"3 buffer" "4 linear-sum" "3 object"; do
 	set -- $run
 	n=$1
 	shift
