@@ -52,6 +52,9 @@ check_otf2() { # LOG DIR
 	assert_eq "$leaves" "$events" "$2: OTF2 leaves"
 	assert_eq "$sends" "$(dump_count "$1" 'send|ssend|bsend|rsend')" "$2: OTF2 sends"
 	assert_eq "$recvs" "$(dump_count "$1" 'recv')" "$2: OTF2 receives"
+	colls=$(dump_count "$1" 'barrier|bcast|gather|scatter|reduce|allreduce')
+	assert_eq "$(grep -c '^MPI_COLLECTIVE_BEGIN ' "$tmp/otf2.txt")" "$colls" "$2: OTF2 collectives begun"
+	assert_eq "$(grep -c '^MPI_COLLECTIVE_END ' "$tmp/otf2.txt")" "$colls" "$2: OTF2 collectives ended"
 	if [ "$unmatched" = 0 ]; then
 		# every message was sent and received once
 		assert_eq "$sends" "$matched" "$2: OTF2 sends = info's messages"
