@@ -10,7 +10,7 @@ static const char ascii_glyphs[G_GLYPH_COUNT] = {
 	[G_SPACE] = ' ', [G_BASE] = '-',      [G_SPAN] = '=',	   [G_VLINE] = '|',
 	[G_HLINE] = '-', [G_DIAG_DOWN] = '\\', [G_DIAG_UP] = '/', [G_HEAD_DOWN] = 'v',
 	[G_HEAD_UP] = '^', [G_DOTTED] = ':',  [G_TICK] = '+',	   [G_ROOT] = '*',
-	[G_PENDING] = '?',
+	[G_PENDING] = '?', [G_WAIT] = '.', [G_BLOCKED] = '~',
 };
 
 void canvas_init(struct canvas *cv, int rows, int cols)

@@ -46,6 +46,8 @@ enum glyph {
 	G_TICK,
 	G_ROOT,
 	G_PENDING,
+	G_WAIT,	   /* a call held by stepping: not begun */
+	G_BLOCKED, /* a call let go that has not returned */
 	G_GLYPH_COUNT
 };
 

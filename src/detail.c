@@ -101,6 +101,18 @@ static void time_line(struct strbuf *sb, const struct event *e)
 	strbuf_printf(sb, "begin %s  end %s  duration %s", a, b, d);
 }
 
+/* What each rank is in now: the calls stepping holds, the ones blocked. */
+static int pending_lines(const struct store *st, struct strbuf *lines, int max)
+{
+	int n = 0;
+	for (uint32_t r = 0; r < store_nranks(st) && n < max; r++) {
+		const struct event *p = store_pending(st, r);
+		if (p != NULL)
+			narrate_pending(&lines[n++], p);
+	}
+	return n;
+}
+
 int detail_lines(const struct store *st, struct event_ref ref, struct strbuf lines[DETAIL_LINES])
 {
 	for (int i = 0; i < DETAIL_LINES; i++)
@@ -109,7 +121,7 @@ int detail_lines(const struct store *st, struct event_ref ref, struct strbuf lin
 	if (e == NULL) {
 		strbuf_puts(&lines[0], "nothing selected: Tab selects the next call, Shift-Tab the "
 				       "previous");
-		return 1;
+		return 1 + pending_lines(st, lines + 1, DETAIL_LINES - 1);
 	}
 	int n = 0;
 	/* first what happened, in words; then the fields */

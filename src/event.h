@@ -63,6 +63,11 @@ enum event_flag {
 	EVF_LEVEL = 1 << 2,	   /* level is meaningful (tree addition) */
 	EVF_TRUNCATED = 1 << 3,	   /* preview holds only the first values */
 	EVF_DUR_US = 1 << 4,	   /* dur is in microseconds (long call) */
+	/* Not a finished call but the one a rank is in now: held by lecture
+	 * stepping (PENDING), or released and not returning (with BLOCKED).
+	 * seq is the number the call will have; t_begin when it was entered. */
+	EVF_PENDING = 1 << 5,
+	EVF_BLOCKED = 1 << 6,
 };
 
 #define EVENT_PREVIEW_MAX 32

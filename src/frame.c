@@ -12,7 +12,10 @@
 static const char *const help_text[] = {
 	"mpiloom keys",
 	"",
-	"space        pause / resume following the run",
+	"space        stop every rank before its next call /",
+	"             run freely again (lecture mode)",
+	"n            let the next call go (stops the run first)",
+	"r            let every held rank's next call go",
 	"left/right   scroll in time",
 	"+ / -        zoom in / out",
 	"0            fit everything",
@@ -28,6 +31,7 @@ static const char *const help_text[] = {
 	"s send  r recv  p probe  B bcast  G gather  S scatter",
 	"R reduce  A allreduce  k pack  u unpack  # result",
 	"lines: messages, send -> receive, labelled L<level> or t<tag>",
+	"r held ...  waits for n    r blocked ~~~  inside the call",
 };
 
 static void draw_status(struct canvas *cv, const struct store *st, const struct frame_info *fi,

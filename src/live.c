@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "lecture.h"
 #include "live.h"
 #include "session.h"
 #include "trace.h"
@@ -17,8 +20,12 @@
 
 struct live {
 	struct session s;
+	struct session_ops ops;
 	pthread_t thread;
 	atomic_int mpi_ending;
+	struct lecture *lc; /* NULL: the run cannot be stepped */
+	uint64_t shown_step; /* the last step whose call was selected */
+	struct strbuf status;
 };
 
 /* mpiexec typed by hand: rank 0's parent is hydra's proxy, whose parent
@@ -97,7 +104,81 @@ static void unlock_store(void *ctx)
 	trace_unlock();
 }
 
-static const struct session_ops live_ops = {lock_store, unlock_store, NULL, NULL, NULL};
+/* n and r while the run goes freely stop it first: the next press steps. */
+static int live_key(void *ctx, struct session *s, const struct key *k)
+{
+	struct live *lv = ctx;
+	if (lv->lc == NULL || k->code != K_CHAR || atomic_load(&s->finished) ||
+	    atomic_load(&lv->mpi_ending))
+		return 0;
+	struct stepper *sp = lecture_stepper(lv->lc);
+	if (!sp->on && (k->ch == 'n' || k->ch == 'r'))
+		return stepper_key(sp, ' ');
+	return stepper_key(sp, k->ch);
+}
+
+/* Events are kept in sequence order: a binary search by seq. */
+static int find_seq(const struct store *st, uint32_t rank, uint32_t seq, struct event_ref *out)
+{
+	size_t lo = 0, hi = store_rank_count(st, rank);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (store_event(st, (struct event_ref){rank, (uint32_t)mid})->seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*out = (struct event_ref){rank, (uint32_t)lo};
+	return lo < store_rank_count(st, rank) && store_event(st, *out)->seq == seq;
+}
+
+/* Once the call a step let go has completed, it is selected: the detail
+ * pane's first line then says what the step did. */
+static void show_step(struct live *lv, struct session *s, const struct stepper *sp)
+{
+	uint32_t rank, seq;
+	struct event_ref ref;
+	if (sp->steps == lv->shown_step || !stepper_last_call(sp, &rank, &seq) ||
+	    !find_seq(s->store, rank, seq, &ref))
+		return;
+	lv->shown_step = sp->steps;
+	s->view.sel = ref;
+	s->view.has_sel = 1;
+}
+
+static void live_tick(void *ctx, struct session *s)
+{
+	struct live *lv = ctx;
+	if (lv->lc == NULL)
+		return;
+	struct stepper *sp = lecture_stepper(lv->lc);
+	strbuf_reset(&lv->status);
+	if (atomic_load(&s->finished) || atomic_load(&lv->mpi_ending)) {
+		s->info.extra = NULL;
+		return;
+	}
+	stepper_tick(sp, s->store, clock_now_ns());
+	show_step(lv, s, sp);
+	if (sp->on)
+		strbuf_printf(&lv->status, " | STEP n r space | %u held",
+			      (unsigned)stepper_held(sp, s->store));
+	else
+		strbuf_puts(&lv->status, " | space: step");
+	if (sp->said.len > 0) {
+		strbuf_puts(&lv->status, " | ");
+		strbuf_puts(&lv->status, sp->said.s);
+	}
+	s->info.extra = strbuf_str(&lv->status);
+}
+
+static int live_scripted(void *ctx, struct session *s)
+{
+	struct live *lv = ctx;
+	if (lv->lc == NULL || atomic_load(&lv->mpi_ending))
+		return 0;
+	int key = lecture_next_key(lv->lc, s->store, clock_now_ns());
+	return key > 0 ? key : 0;
+}
 
 static void *loop(void *arg)
 {
@@ -110,17 +191,25 @@ static void *loop(void *arg)
 		/* q before the run ended: the only way to stop every rank */
 		fprintf(stderr, "mpiloom: stopped by the user before %s finished\n",
 			lv->s.scenario);
+		/* the abort stops mpiexec forwarding output: give it the
+		 * bytes that leave the screen first (seen lost under load) */
+		fflush(stdout);
+		struct timespec ts = {0, 200000000};
+		nanosleep(&ts, NULL);
 		PMPI_Abort(MPI_COMM_WORLD, 130);
 	}
 	return NULL;
 }
 
-struct live *live_start(const char *scenario, int show_tree)
+struct live *live_start(const char *scenario, int show_tree, struct lecture *lc)
 {
 	struct live *lv = xcalloc(1, sizeof *lv);
 	int rows, cols;
 	screen_size(&rows, &cols);
-	if (session_start(&lv->s, trace_store(), scenario, RUN_LIVE, &live_ops, rows, cols) != 0) {
+	lv->lc = lc;
+	lv->ops = (struct session_ops){.lock = lock_store, .unlock = unlock_store, .key = live_key,
+				       .tick = live_tick, .scripted = live_scripted, .ctx = lv};
+	if (session_start(&lv->s, trace_store(), scenario, RUN_LIVE, &lv->ops, rows, cols) != 0) {
 		free(lv);
 		return NULL;
 	}
@@ -135,7 +224,10 @@ struct live *live_start(const char *scenario, int show_tree)
 
 void live_mpi_ending(struct live *lv)
 {
+	/* under the store lock: no step is being taken while MPI ends */
+	trace_lock();
 	atomic_store(&lv->mpi_ending, 1);
+	trace_unlock();
 }
 
 void live_finish(struct live *lv, int passed, const char *result, const char *table)
@@ -150,5 +242,6 @@ void live_free(struct live *lv)
 	if (lv == NULL)
 		return;
 	session_stop(&lv->s);
+	strbuf_free(&lv->status);
 	free(lv);
 }

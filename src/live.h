@@ -8,9 +8,11 @@
 int live_wanted(void);
 
 struct live;
+struct lecture;
 
-/* Starts the screen; NULL (with a reason on stderr) if it cannot. */
-struct live *live_start(const char *scenario, int show_tree);
+/* Starts the screen; NULL (with a reason on stderr) if it cannot. With a
+ * lecture, n, r and space step the run. */
+struct live *live_start(const char *scenario, int show_tree, struct lecture *lc);
 /* The run is over and the store complete: show the result, then wait for
  * the user to quit. Returns when they did. */
 /* MPI is about to end: a q from now on quits without aborting. */

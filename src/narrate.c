@@ -145,3 +145,25 @@ void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref)
 	else
 		strbuf_printf(sb, "rank %u: %s", e->rank, event_kind_name(e->kind));
 }
+
+void narrate_pending(struct strbuf *sb, const struct event *e)
+{
+	strbuf_printf(sb, "rank %u %s %s", e->rank,
+		      e->flags & EVF_BLOCKED ? "is blocked in" : "waits for n before",
+		      event_kind_name(e->kind));
+	if (event_is_send(e)) {
+		strbuf_puts(sb, " to ");
+		who(sb, e->peer);
+	} else if (event_is_recv(e) || e->kind == EV_PROBE || e->kind == EV_IPROBE) {
+		strbuf_puts(sb, " from ");
+		who(sb, e->peer);
+	} else if (event_is_collective(e) && e->peer >= 0) {
+		strbuf_printf(sb, " (root %d)", e->peer);
+	}
+	if (e->tag >= 0)
+		strbuf_printf(sb, ", tag %d", e->tag);
+	else if (e->tag == EV_ANY)
+		strbuf_puts(sb, ", ANY_TAG");
+	if (e->flags & EVF_LEVEL)
+		strbuf_printf(sb, ", level %u", e->level);
+}

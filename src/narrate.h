@@ -8,5 +8,7 @@
 #include "strbuf.h"
 
 void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref);
+/* The call a rank is in now (store_pending), in words. */
+void narrate_pending(struct strbuf *sb, const struct event *e);
 
 #endif

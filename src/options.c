@@ -8,7 +8,8 @@
 #include "options.h"
 #include "scenario.h"
 
-enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION, OPT_RECORD, OPT_REPS };
+enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION, OPT_RECORD, OPT_REPS,
+       OPT_STEP, OPT_KEYS, OPT_COLLECTIVES };
 
 static const struct option long_options[] = {
 	{"count", required_argument, NULL, OPT_COUNT},
@@ -17,6 +18,9 @@ static const struct option long_options[] = {
 	{"text", no_argument, NULL, OPT_TEXT},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"reps", required_argument, NULL, OPT_REPS},
+	{"step", no_argument, NULL, OPT_STEP},
+	{"keys", required_argument, NULL, OPT_KEYS},
+	{"collectives", required_argument, NULL, OPT_COLLECTIVES},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -38,6 +42,11 @@ void options_usage(FILE *out)
 		"  --reps N      timed repetitions of each way (compare; default 10)\n"
 		"  --text        print one line per event instead of the timeline\n"
 		"  --record FILE write every event to FILE (see mpiloom(5))\n"
+		"  --step        lecture mode: each MPI call waits for n (r: a round,\n"
+		"                space: run freely, s: stepping off/on)\n"
+		"  --keys KEYS   keys taken as typed, each once the ranks have settled\n"
+		"  --collectives native|textbook\n"
+		"                MPI's own collectives, or mpiloom's built on send/recv\n"
 		"\n"
 		"  replay FILE   the recorded run on the screen, with playback\n"
 		"  dump FILE     the recorded run as text, as --text prints it\n"
@@ -113,6 +122,25 @@ static int parse_option(int c, struct options *o, struct strbuf *err)
 	case OPT_TEXT:
 		o->text = 1;
 		return 0;
+	case OPT_STEP:
+		o->step = 1;
+		return 0;
+	case OPT_KEYS:
+		if (strlen(optarg) > KEYS_LIMIT) {
+			strbuf_printf(err, "mpiloom: --keys takes at most %d keys", KEYS_LIMIT);
+			return 2;
+		}
+		o->keys = optarg;
+		return 0;
+	case OPT_COLLECTIVES:
+		if (strcmp(optarg, "native") != 0 && strcmp(optarg, "textbook") != 0) {
+			strbuf_puts(err, "mpiloom: --collectives is native or textbook, not '");
+			strbuf_escape(err, optarg, strlen(optarg));
+			strbuf_puts(err, "'");
+			return 2;
+		}
+		o->textbook = strcmp(optarg, "textbook") == 0;
+		return 0;
 	case OPT_RECORD:
 		if (*optarg == '\0') {
 			strbuf_puts(err, "mpiloom: --record needs a file name");
@@ -169,7 +197,7 @@ int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
 			strbuf_puts(err, "mpiloom: unknown or incomplete option '");
 			strbuf_escape(err, bad, strlen(bad));
 			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --record, --reps, "
-					 "--help, --version)");
+					 "--step, --keys, --collectives, --help, --version)");
 			return 2;
 		}
 		if ((rc = parse_option(c, o, err)) != 0)

@@ -31,6 +31,9 @@ struct options {
 	long nprocs;
 	int nprocs_set;
 	const char *record; /* --record FILE */
+	int step;	    /* --step: every call waits for rank 0's release */
+	const char *keys;   /* --keys: typed before the person types */
+	int textbook;	    /* --collectives textbook */
 	const char *file;   /* replay, dump, info */
 };
 
@@ -38,6 +41,7 @@ struct options {
 #define REPS_LIMIT 1000L
 #define DELAY_LIMIT 60000L
 #define NPROCS_LIMIT 4096L
+#define KEYS_LIMIT 100000
 
 /* Returns 0, or 2 with a one-line reason in err (the exit status). */
 int options_parse(int argc, char **argv, struct options *o, struct strbuf *err);

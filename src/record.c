@@ -66,6 +66,10 @@ static char *options_text(const struct options *o)
 		strbuf_printf(&sb, "--delay %ld ", o->delay_ms);
 	if (o->reps_set)
 		strbuf_printf(&sb, "--reps %ld ", o->reps);
+	if (o->step)
+		strbuf_puts(&sb, "--step ");
+	if (o->textbook)
+		strbuf_puts(&sb, "--collectives textbook ");
 	if (sb.len > 0)
 		sb.s[--sb.len] = '\0';
 	char *s = xstrdup(strbuf_str(&sb));

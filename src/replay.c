@@ -130,7 +130,7 @@ int replay_screen(struct store *st, const char *scenario, int passed, const char
 {
 	struct termios saved;
 	struct playback pb = {0, 2, 0, 0, 0, STRBUF_INIT, ""};
-	struct session_ops ops = {NULL, NULL, playback_key, playback_tick, &pb};
+	struct session_ops ops = {.key = playback_key, .tick = playback_tick, .ctx = &pb};
 	struct session s;
 	int rows, cols, status = 0;
 	if (tcgetattr(STDIN_FILENO, &saved) != 0 || tty_make_raw(STDIN_FILENO, &saved) != 0) {

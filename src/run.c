@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lecture.h"
 #include "live.h"
 #include "record.h"
 #include "run.h"
@@ -115,7 +116,8 @@ static int print_table(const char *table)
 
 /* Rank 0, once the store is complete: the text view or the live screen's
  * last state, then the exit status of the whole run. */
-static int report(const struct scenario *s, const struct outcome *out, struct live *lv)
+static int report(const struct scenario *s, const struct outcome *out, struct live *lv,
+		  struct lecture *lc)
 {
 	struct store *st = trace_store();
 	struct store_stats stats;
@@ -131,7 +133,7 @@ static int report(const struct scenario *s, const struct outcome *out, struct li
 	 * scrollback: what the run found outlives the picture. */
 	if (lv != NULL)
 		live_finish(lv, passed, out->report, out->table);
-	else if (textview_print(stdout, st) != 0)
+	else if (textview_print(stdout, st) != 0 || (lc != NULL && lecture_print(lc, st, stdout) != 0))
 		status = 3;
 	if (print_table(out->table) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
 	    fflush(stdout) != 0)
@@ -209,7 +211,12 @@ static int start_recording(const struct options *o, const struct scenario *s,
 
 int run_scenario(const struct scenario *s, const struct options *o, int *argc, char ***argv)
 {
-	struct trace_options topts = {.tag_is_level = s->tag_is_level, .delay_ms = o->delay_ms};
+	/* a screen can step any run; the text view only a --step one */
+	struct trace_options topts = {.tag_is_level = s->tag_is_level,
+				      .delay_ms = o->delay_ms,
+				      .steppable = o->step || !o->text,
+				      .step = o->step,
+				      .textbook = o->textbook};
 	struct scenario_args a = {.count = o->count_set ? o->count : s->default_count,
 				  .root = (int)o->root,
 				  .reps = o->reps,
@@ -230,18 +237,24 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 		return 3;
 	}
 	struct live *lv = NULL;
+	struct lecture *lc = NULL;
 	struct record *rec = NULL;
 	int status = check_ranks(s, &a);
 	if (status == 0 && o->record != NULL)
 		status = start_recording(o, s, &a, own, &rec);
+	if (status == 0 && a.rank == 0 && topts.steppable)
+		lc = lecture_new((uint32_t)a.size, o->step, o->keys);
 	if (status == 0 && a.rank == 0 && !o->text && live_wanted())
-		lv = live_start(s->name, s->shows_tree);
+		lv = live_start(s->name, s->shows_tree, lc);
+	else if (lc != NULL && o->step && lecture_drive(lc) != 0)
+		status = 3;
 	/* Every rank starts the example together, however long rank 0 took to
 	 * set up its screen: the picture is of the scenario, not of start-up. */
 	if (status == 0 && PMPI_Barrier(own) != MPI_SUCCESS)
 		status = 3;
 	if (status == 0)
 		status = run_on_rank(s, own, &a, &out);
+	lecture_stop(lc); /* it talks MPI: before MPI ends */
 	PMPI_Comm_free(&own);
 	if (lv != NULL)
 		live_mpi_ending(lv);
@@ -249,11 +262,12 @@ int run_scenario(const struct scenario *s, const struct options *o, int *argc, c
 	if (rec != NULL && finish_recording(rec, &out) != 0 && status == 0)
 		status = 3;
 	if (a.rank == 0 && status != 2) {
-		int overall = report(s, &out, lv);
+		int overall = report(s, &out, lv, o->step ? lc : NULL);
 		if (overall > status)
 			status = overall;
 	}
 	live_free(lv);
+	lecture_free(lc);
 	free(out.report);
 	free(out.table);
 	trace_shutdown();

@@ -190,9 +190,29 @@ static int read_keys(struct session *s, int timed_out)
 	return quit;
 }
 
+/* Returns 1 when the scripted key was q. */
+static int scripted_key(struct session *s)
+{
+	if (s->ops->scripted == NULL)
+		return 0;
+	lock(s);
+	int ch = s->ops->scripted(s->ops->ctx, s), quit = 0;
+	if (ch > 0) {
+		struct key k;
+		memset(&k, 0, sizeof k);
+		k.code = ch == '\t' ? K_TAB : ch == '\n' || ch == '\r' ? K_ENTER : K_CHAR;
+		k.ch = ch;
+		quit = handle_key(s, &k);
+	}
+	unlock(s);
+	return quit;
+}
+
 enum session_end session_loop(struct session *s)
 {
 	for (;;) {
+		if (scripted_key(s))
+			return atomic_load(&s->finished) ? SESSION_QUIT : SESSION_QUIT_EARLY;
 		struct pollfd fds[2] = {{s->in_fd, POLLIN, 0}, {s->signal_fd[0], POLLIN, 0}};
 		int n = poll(fds, 2, s->frame_ms);
 		if (n < 0 && errno != EINTR)

@@ -24,6 +24,8 @@ struct session_ops {
 	int (*key)(void *ctx, struct session *s, const struct key *k);
 	/* Before each frame, store locked: advance playback, set info.extra. */
 	void (*tick)(void *ctx, struct session *s);
+	/* A key taken as typed (--keys): > 0 a key, 0 none yet; store locked. */
+	int (*scripted)(void *ctx, struct session *s);
 	void *ctx;
 };
 

@@ -47,6 +47,16 @@ static void pause_ns(long ns)
 		;
 }
 
+static void put_record(uint8_t *buf, size_t i, const struct event *ev, const uint8_t *preview)
+{
+	uint8_t *out = buf + HEADER_SIZE + i * EVENT_RECORD_WIRE_SIZE;
+	event_encode(ev, out);
+	if (preview != NULL)
+		memcpy(out + EVENT_WIRE_SIZE, preview, EVENT_PREVIEW_MAX);
+	else
+		memset(out + EVENT_WIRE_SIZE, 0, EVENT_PREVIEW_MAX);
+}
+
 /* Moves up to BATCH_MAX records from the ring into buf; returns how many. */
 static size_t fill_batch(struct ring *ring, uint8_t *buf)
 {
@@ -56,11 +66,8 @@ static size_t fill_batch(struct ring *ring, uint8_t *buf)
 		size_t n = ring_peek(ring, &recs, BATCH_MAX - total);
 		if (n == 0)
 			break;
-		for (size_t i = 0; i < n; i++) {
-			uint8_t *out = buf + HEADER_SIZE + (total + i) * EVENT_RECORD_WIRE_SIZE;
-			event_encode(&recs[i].ev, out);
-			memcpy(out + EVENT_WIRE_SIZE, recs[i].preview, EVENT_PREVIEW_MAX);
-		}
+		for (size_t i = 0; i < n; i++)
+			put_record(buf, total + i, &recs[i].ev, recs[i].preview);
 		ring_release(ring, n);
 		total += n;
 	}
@@ -78,6 +85,24 @@ static int send_batch(struct tracer *tr, uint8_t *buf, size_t nrec, uint32_t fla
 	return PMPI_Send(buf, bytes, MPI_BYTE, 0, TAG_BATCH, tr->comm);
 }
 
+/* The ring's records, then the pending call (read before the ring was
+ * drained, so it never overtakes the events that came before it). */
+static int ship_all(struct tracer *tr, uint8_t *buf, const struct event *pending)
+{
+	for (;;) {
+		size_t n = fill_batch(&tr->ring, buf);
+		if (pending != NULL && n < BATCH_MAX) {
+			put_record(buf, n++, pending, NULL);
+			pending = NULL;
+		}
+		if (n == 0)
+			return MPI_SUCCESS;
+		int rc = send_batch(tr, buf, n, 0, 0);
+		if (rc != MPI_SUCCESS)
+			return rc;
+	}
+}
+
 static void *ship_to_root(void *arg)
 {
 	struct tracer *tr = arg;
@@ -85,20 +110,23 @@ static void *ship_to_root(void *arg)
 	int64_t last = clock_now_ns();
 	for (;;) {
 		int stopping = atomic_load(&tr->stopping);
+		struct event pending;
+		int report = !stopping && gate_report(tr, &pending);
 		size_t used = ring_used(&tr->ring);
 		int64_t now = clock_now_ns();
 		if (used >= BATCH_MAX / 2 || (used > 0 && now - last >= FLUSH_INTERVAL_NS) ||
-		    stopping) {
-			size_t n;
-			while ((n = fill_batch(&tr->ring, buf)) > 0) {
-				if (send_batch(tr, buf, n, 0, 0) != MPI_SUCCESS) {
-					fprintf(stderr, "mpiloom: rank %d: lost events: "
-							"sending to rank 0 failed\n",
-						tr->rank);
-					goto out;
-				}
+		    stopping || report) {
+			if (ship_all(tr, buf, report ? &pending : NULL) != MPI_SUCCESS) {
+				fprintf(stderr, "mpiloom: rank %d: lost events: "
+						"sending to rank 0 failed\n",
+					tr->rank);
+				goto out;
 			}
 			last = now;
+		}
+		if (!stopping && gate_take_commands(tr) != MPI_SUCCESS) {
+			fprintf(stderr, "mpiloom: rank %d: stepping commands failed\n", tr->rank);
+			goto out;
 		}
 		if (stopping) {
 			if (send_batch(tr, buf, 0, BATCH_FINAL, tr->seq) != MPI_SUCCESS)
@@ -199,7 +227,15 @@ static void *collect(void *arg)
 	int64_t last_flush = clock_now_ns();
 	for (;;) {
 		int stopping = atomic_load(&tr->stopping);
+		struct event pending;
+		int report = gate_report(tr, &pending);
 		drain_own(tr);
+		if (report) {
+			static const uint8_t none[EVENT_PREVIEW_MAX];
+			pthread_mutex_lock(&tr->store_lock);
+			tracer_keep(tr, &pending, none);
+			pthread_mutex_unlock(&tr->store_lock);
+		}
 		int got = receive_batches(tr, &buf, &cap, &finals);
 		if (got < 0) {
 			fprintf(stderr, "mpiloom: rank 0: receiving events failed\n");

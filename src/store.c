@@ -27,6 +27,7 @@ struct store_rank {
 	size_t previews_len;
 	size_t previews_cap;
 	uint32_t next_seq;
+	struct event pending; /* kind EV_NONE: none */
 	uint32_t total; /* announced by the rank when done */
 	int done;
 };
@@ -125,12 +126,23 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 		return -1;
 	}
 	struct store_rank *sr = &st->ranks[ev->rank];
+	if (ev->flags & EVF_PENDING) {
+		/* one that finished already (reports and events cross) is old news */
+		if (ev->seq >= sr->next_seq && !sr->done) {
+			sr->pending = *ev;
+			if (ev->t_begin > st->t_last) /* so that a fitted view shows it */
+				st->t_last = ev->t_begin;
+		}
+		return 0;
+	}
 	if (ev->seq < sr->next_seq || sr->n >= UINT32_MAX - 1) {
 		st->rejected++;
 		return -1;
 	}
 	st->gaps += ev->seq - sr->next_seq;
 	sr->next_seq = ev->seq + 1;
+	if (sr->pending.kind != EV_NONE && ev->seq >= sr->pending.seq)
+		sr->pending.kind = EV_NONE;
 	if (sr->n == sr->cap)
 		grow_events(sr);
 	struct event_ref ref = {ev->rank, (uint32_t)sr->n};
@@ -153,6 +165,14 @@ void store_rank_done(struct store *st, uint32_t rank, uint32_t total)
 		return;
 	st->ranks[rank].done = 1;
 	st->ranks[rank].total = total;
+	st->ranks[rank].pending.kind = EV_NONE;
+}
+
+const struct event *store_pending(const struct store *st, uint32_t rank)
+{
+	if (rank >= st->nranks || st->ranks[rank].pending.kind == EV_NONE)
+		return NULL;
+	return &st->ranks[rank].pending;
 }
 
 size_t store_rank_count(const struct store *st, uint32_t rank)

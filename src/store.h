@@ -32,8 +32,12 @@ void store_free(struct store *st);
 uint32_t store_nranks(const struct store *st);
 
 /* Returns 0, or -1 when the event is rejected (bad rank, repeated
- * sequence number). A jump in sequence numbers counts the gap as lost. */
+ * sequence number). A jump in sequence numbers counts the gap as lost.
+ * An EVF_PENDING event is not kept among the events: it becomes its rank's
+ * pending call until an event with its sequence number or a later one. */
 int store_add(struct store *st, const struct event *ev, const uint8_t *preview);
+/* The call the rank is in, or NULL. */
+const struct event *store_pending(const struct store *st, uint32_t rank);
 /* The rank has sent all its events: total is how many it recorded. */
 void store_rank_done(struct store *st, uint32_t rank, uint32_t total);
 

@@ -171,6 +171,31 @@ static void draw_rank_row(const struct plot *p, uint32_t rank, int y)
 	}
 }
 
+/* The call the rank is in now, from its start to the right edge: held
+ * (stepping has not let it go) or blocked (let go, not returned). */
+static void draw_pending(const struct plot *p, uint32_t rank, int y)
+{
+	const struct event *e = store_pending(p->st, rank);
+	if (e == NULL || p->v->horizon != INT64_MAX)
+		return;
+	int blocked = (e->flags & EVF_BLOCKED) != 0, end = p->x0 + p->w;
+	int x = x_of(p, e->t_begin);
+	const char *word = blocked ? " blocked " : " held ";
+	if (x < p->x0)
+		x = p->x0;
+	/* the call before it, begun in the same column, keeps its letter */
+	const struct cell *c = canvas_at(p->cv, y, x);
+	if (c != NULL && c->glyph >= CELL_CHAR(0))
+		x++;
+	if (x > end - 1)
+		x = end - 1;
+	canvas_put(p->cv, y, x, CELL_CHAR(kind_letter(e)), kind_color(e), A_BOLD_ | A_UNDER_);
+	if (x + 1 + (int)strlen(word) < end)
+		x = canvas_text(p->cv, y, x + 1, word, blocked ? C_FAIL : C_LEVEL, A_BOLD_) - 1;
+	for (int xx = x + 1; xx < end; xx++)
+		canvas_put(p->cv, y, xx, blocked ? G_BLOCKED : G_WAIT, kind_color(e), A_NONE_);
+}
+
 static int free_cell(struct canvas *cv, int y, int x)
 {
 	struct cell *c = canvas_at(cv, y, x);
@@ -404,6 +429,7 @@ void timeline_draw(struct canvas *cv, const struct store *st, const struct view 
 		snprintf(label, sizeof label, "r%u", r);
 		canvas_text(cv, y, 0, label, C_DEFAULT, A_BOLD_);
 		draw_rank_row(&p, r, y);
+		draw_pending(&p, r, y);
 	}
 	draw_links(&p, out);
 	draw_axis(&p, y0 + height - 1);

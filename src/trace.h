@@ -14,6 +14,9 @@ struct trace_options {
 	int tag_is_level;  /* point-to-point tags are tree levels */
 	long delay_ms;	   /* pause before each traced call */
 	int force_clock_estimate; /* estimate offsets even on one host */
+	int steppable;	   /* ranks take rank 0's stepping commands */
+	int step;	   /* start with stepping on: every call waits */
+	int textbook;	   /* collectives as mpiloom's point-to-point algorithms */
 };
 
 /* Before MPI_Init. Without it, options come from the environment
@@ -44,6 +47,12 @@ struct trace_recorder {
 /* Everything already in the store is handed over first, so nothing
  * recorded before this call is missing from the log. */
 void trace_set_recorder(const struct trace_recorder *rec);
+
+/* Rank 0, in a steppable run: lets the rank's held call go; switches
+ * stepping on or off on every rank (off lets every held call go). */
+int trace_release(uint32_t rank);
+int trace_set_stepping(int on);
+int trace_stepping(void);
 
 /* Clock information of the run, valid after MPI_Init. */
 struct trace_clock {

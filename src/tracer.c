@@ -13,6 +13,7 @@
 
 struct tracer loom_tracer = {
 	.enabled = 1,
+	.textbook_comm = MPI_COMM_NULL,
 	.record_lock = PTHREAD_MUTEX_INITIALIZER,
 	.store_lock = PTHREAD_MUTEX_INITIALIZER,
 };
@@ -136,6 +137,7 @@ void tracer_after(struct call *c)
 	c->rec.ev.t_begin = clock_event_time(&tr->clock, c->t0);
 	event_set_duration(&c->rec.ev, t1 - c->t0);
 	c->rec.ev.rank = (uint32_t)tr->rank;
+	gate_leave(tr);
 }
 
 void tracer_commit(struct call *c)
@@ -288,11 +290,15 @@ int tracer_start(void)
 				    tr->comm);
 	if (rc != MPI_SUCCESS)
 		return rc;
+	if (tr->opts.textbook &&
+	    (rc = PMPI_Comm_dup(MPI_COMM_WORLD, &tr->textbook_comm)) != MPI_SUCCESS)
+		return rc;
 	if (ring_init(&tr->ring, RING_CAPACITY) != 0)
 		return MPI_ERR_NO_MEM;
 	if (tr->rank == 0)
 		tr->store = store_new((uint32_t)tr->size);
 	tr->seq = 0;
+	gate_init(tr);
 	if (shipper_start(tr) != 0) {
 		fprintf(stderr, "mpiloom: rank %d: cannot start the event shipper\n", tr->rank);
 		return MPI_ERR_OTHER;
@@ -310,6 +316,8 @@ void tracer_stop(void)
 	tr->ready = 0;
 	shipper_stop(tr);
 	ring_free(&tr->ring);
+	if (tr->textbook_comm != MPI_COMM_NULL)
+		PMPI_Comm_free(&tr->textbook_comm);
 	PMPI_Comm_free(&tr->comm);
 }
 

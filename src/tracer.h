@@ -13,12 +13,34 @@
 #include "store.h"
 #include "trace.h"
 
+/* The call a rank is in, published by the rank's own thread (a sequence
+ * lock: gen is odd while it writes) and read by its shipper, which reports
+ * it to rank 0 as a pending event. */
+enum gate_state { GATE_IDLE, GATE_HELD, GATE_RUNNING };
+
+struct gate {
+	atomic_uint gen;
+	struct event call;
+	int64_t since; /* own clock: entered (held) or released (running) */
+	int state;
+	/* lecture stepping: rank 0 lets each held call go */
+	atomic_int stepping;
+	int listening; /* the shipper takes rank 0's commands */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned releases;
+	/* the shipper's: what it last reported */
+	unsigned reported_gen;
+	int reported_state;
+};
+
 struct tracer {
 	atomic_int enabled;
 	int ready; /* between our MPI_Init and MPI_Finalize */
 	int rank;
 	int size;
 	MPI_Comm comm; /* the loom's own traffic: never seen by the program */
+	MPI_Comm textbook_comm; /* textbook collectives' messages, or NULL */
 	struct trace_options opts;
 	struct clock_sync clock;
 	int64_t max_rtt;
@@ -32,6 +54,8 @@ struct tracer {
 	int probe_open;
 	struct event_record probe;
 	const MPI_Status *probe_status;
+
+	struct gate gate;
 
 	pthread_t shipper;
 	atomic_int stopping;
@@ -62,6 +86,9 @@ static inline int tracer_on(void)
 void tracer_before(struct call *c, enum event_kind kind);
 /* Fills time, rank and sequence number; the wrapper then fills the rest. */
 void tracer_after(struct call *c);
+/* Right before the PMPI call, with the arguments known before it filled
+ * in: the call becomes visible as pending, and stepping holds it here. */
+void tracer_gate(struct call *c);
 void tracer_commit(struct call *c);
 
 /* Helpers for wrappers. */
@@ -80,6 +107,12 @@ void tracer_stop(void);
 /* Adds to the store and the recorder; store locked by the caller. */
 void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview);
 void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);
+/* Shipper side of the gate: the pending event due for rank 0, if any
+ * (returns 1), and rank 0's stepping commands. */
+int gate_report(struct tracer *tr, struct event *out);
+int gate_take_commands(struct tracer *tr);
+void gate_init(struct tracer *tr);
+void gate_leave(struct tracer *tr);
 int shipper_start(struct tracer *tr);
 void shipper_stop(struct tracer *tr);
 

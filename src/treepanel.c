@@ -97,7 +97,11 @@ static void level_line(const struct store *st, int64_t horizon, struct node *nod
 				hi = event_end(e);
 			double before = nodes[r].running;
 			nodes[r].running += v;
-			strbuf_printf(sb, "  r%u=%g+%g=%g", r, before, v, nodes[r].running);
+			/* a live run may not have shown the rank's own value yet */
+			if (nodes[r].known)
+				strbuf_printf(sb, "  r%u=%g+%g=%g", r, before, v, nodes[r].running);
+			else
+				strbuf_printf(sb, "  r%u=?+%g", r, v);
 			*any = 1;
 		}
 	}
@@ -180,6 +184,15 @@ static void reduce_root(const struct store *st, struct node *nodes, uint32_t roo
 		nodes[root].value = total;
 		nodes[root].known = 1;
 	}
+}
+
+static int rank_finished(const struct store *st, uint32_t r)
+{
+	size_t n = store_rank_count(st, r);
+	if (n == 0)
+		return 0;
+	uint8_t kind = store_event(st, (struct event_ref){r, (uint32_t)(n - 1)})->kind;
+	return kind == EV_RESULT || kind == EV_FINALIZE;
 }
 
 static void sum_line(const struct node *nodes, uint32_t root, struct strbuf *sb)
@@ -314,6 +327,9 @@ int treepanel_lines(const struct store *st, const char *scenario, int64_t horizo
 			if (r != root)
 				nodes[root].running += nodes[r].known ? nodes[r].value : 0;
 	}
+	/* live, the sum is the root's only once the root has finished */
+	if (horizon == INT64_MAX && !rank_finished(st, root))
+		any = 0;
 	if (any && k < max)
 		sum_line(nodes, root, &lines[k++]);
 	free(nodes);

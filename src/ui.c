@@ -17,14 +17,14 @@ static const wchar_t unicode_glyphs[G_GLYPH_COUNT] = {
 	[G_VLINE] = L'\u2502', [G_HLINE] = L'\u2500',	 [G_DIAG_DOWN] = L'\u2572',
 	[G_DIAG_UP] = L'\u2571', [G_HEAD_DOWN] = L'\u25bc', [G_HEAD_UP] = L'\u25b2',
 	[G_DOTTED] = L'\u250a', [G_TICK] = L'\u253c',	 [G_ROOT] = L'\u25c6',
-	[G_PENDING] = L'?',
+	[G_PENDING] = L'?', [G_WAIT] = L'\u2508', [G_BLOCKED] = L'\u2591',
 };
 
 static const char ascii_glyphs[G_GLYPH_COUNT] = {
 	[G_SPACE] = ' ', [G_BASE] = '-',	 [G_SPAN] = '=',     [G_VLINE] = '|',
 	[G_HLINE] = '-', [G_DIAG_DOWN] = '\\', [G_DIAG_UP] = '/', [G_HEAD_DOWN] = 'v',
 	[G_HEAD_UP] = '^', [G_DOTTED] = ':',  [G_TICK] = '+',	   [G_ROOT] = '*',
-	[G_PENDING] = '?',
+	[G_PENDING] = '?', [G_WAIT] = '.', [G_BLOCKED] = '~',
 };
 
 static void ui_atexit(void)

@@ -58,13 +58,28 @@ void view_extent(const struct store *st, int64_t *first, int64_t *last)
 	*last = hi;
 }
 
+/* The latest start of a call some rank is in now, or INT64_MIN. */
+static int64_t pending_extent(const struct store *st)
+{
+	int64_t hi = INT64_MIN;
+	for (uint32_t r = 0; r < store_nranks(st); r++) {
+		const struct event *p = store_pending(st, r);
+		if (p != NULL && p->t_begin > hi)
+			hi = p->t_begin;
+	}
+	return hi;
+}
+
 void view_fit(struct view *v, const struct store *st)
 {
-	int64_t first, last;
+	int64_t first, last, held = pending_extent(st);
 	view_extent(st, &first, &last);
+	if (held > last)
+		last = held;
 	int64_t span = last - first;
-	/* a little room each side so the first and last calls show whole */
-	span += span / 16;
+	/* a little room each side so the first and last calls show whole,
+	 * and more on the right for what ranks are in now */
+	span += held != INT64_MIN ? span / 3 : span / 16;
 	v->t0 = first - span / 32;
 	v->span = span < MIN_SPAN ? MIN_SPAN : span;
 	v->fit = 1;

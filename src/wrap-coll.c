@@ -3,6 +3,7 @@
  * gathered array at a gather's root, the scattered element elsewhere. */
 #include "config.h"
 
+#include "textbook.h"
 #include "tracer.h"
 
 static int is_root(MPI_Comm comm, int root)
@@ -25,9 +26,10 @@ int MPI_Barrier(MPI_Comm comm)
 		return PMPI_Barrier(comm);
 	struct call c;
 	tracer_before(&c, EV_BARRIER);
+	c.rec.ev.comm = tracer_comm_id(comm);
+	tracer_gate(&c);
 	int rc = PMPI_Barrier(comm);
 	tracer_after(&c);
-	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_commit(&c);
 	return rc;
 }
@@ -36,12 +38,15 @@ int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
 {
 	if (!tracer_on())
 		return PMPI_Bcast(buf, count, dt, root, comm);
+	if (textbook_for(comm))
+		return textbook_bcast(buf, count, dt, root);
 	struct call c;
 	tracer_before(&c, EV_BCAST);
-	int rc = PMPI_Bcast(buf, count, dt, root, comm);
-	tracer_after(&c);
 	set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Bcast(buf, count, dt, root, comm);
+	tracer_after(&c);
 	tracer_set_preview(&c.rec, buf, count);
 	tracer_commit(&c);
 	return rc;
@@ -79,8 +84,13 @@ int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *
 	if (!tracer_on())
 		return PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
 				   root, comm);
+	if (textbook_for(comm))
+		return textbook_gather(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+				       recvtype, root);
 	struct call c;
 	tracer_before(&c, EV_GATHER);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
 	int rc = PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
 			     comm);
 	tracer_after(&c);
@@ -95,8 +105,13 @@ int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 	if (!tracer_on())
 		return PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
 				    root, comm);
+	if (textbook_for(comm))
+		return textbook_scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+					recvtype, root);
 	struct call c;
 	tracer_before(&c, EV_SCATTER);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
 	int rc = PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
 			      comm);
 	tracer_after(&c);
@@ -110,12 +125,15 @@ int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, M
 {
 	if (!tracer_on())
 		return PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	if (textbook_for(comm) && textbook_can_reduce(op))
+		return textbook_reduce(sendbuf, recvbuf, count, dt, op, root);
 	struct call c;
 	tracer_before(&c, EV_REDUCE);
-	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
-	tracer_after(&c);
 	set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	tracer_after(&c);
 	int root_side = (c.rec.ev.flags & EVF_ROOT) || sendbuf == MPI_IN_PLACE;
 	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, count);
 	tracer_commit(&c);
@@ -127,12 +145,15 @@ int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt
 {
 	if (!tracer_on())
 		return PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	if (textbook_for(comm) && textbook_can_reduce(op))
+		return textbook_allreduce(sendbuf, recvbuf, count, dt, op);
 	struct call c;
 	tracer_before(&c, EV_ALLREDUCE);
-	int rc = PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
-	tracer_after(&c);
 	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	tracer_after(&c);
 	tracer_set_preview(&c.rec, recvbuf, count);
 	tracer_commit(&c);
 	return rc;

@@ -12,13 +12,14 @@ static int traced_send(enum event_kind kind,
 		return pmpi(buf, count, dt, dest, tag, comm);
 	struct call c;
 	tracer_before(&c, kind);
-	int rc = pmpi(buf, count, dt, dest, tag, comm);
-	tracer_after(&c);
 	c.rec.ev.peer = tracer_world_rank(comm, dest);
 	c.rec.ev.tag = tag;
 	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_set_preview(&c.rec, buf, count);
+	tracer_gate(&c);
+	int rc = pmpi(buf, count, dt, dest, tag, comm);
+	tracer_after(&c);
 	tracer_commit(&c);
 	return rc;
 }
@@ -57,12 +58,13 @@ int MPI_Recv(void *buf, int count, MPI_Datatype dt, int source, int tag, MPI_Com
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	tracer_before(&c, EV_RECV);
-	int rc = PMPI_Recv(buf, count, dt, source, tag, comm, st);
-	tracer_after(&c);
 	c.rec.ev.peer = tracer_world_rank(comm, source);
 	c.rec.ev.tag = wildcard_tag(tag);
 	c.rec.ev.comm = tracer_comm_id(comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Recv(buf, count, dt, source, tag, comm, st);
+	tracer_after(&c);
 	if (rc == MPI_SUCCESS) {
 		tracer_set_status(&c.rec.ev, st, dt, comm);
 		if (c.rec.ev.st_count > 0)
@@ -98,6 +100,9 @@ int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	tracer_before(&c, EV_PROBE);
+	c.rec.ev.peer = tracer_world_rank(comm, source);
+	c.rec.ev.tag = wildcard_tag(tag);
+	tracer_gate(&c);
 	int rc = PMPI_Probe(source, tag, comm, st);
 	tracer_after(&c);
 	finish_probe(&c, rc, 1, source, tag, comm, st, status);
@@ -112,6 +117,9 @@ int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
 	tracer_before(&c, EV_IPROBE);
+	c.rec.ev.peer = tracer_world_rank(comm, source);
+	c.rec.ev.tag = wildcard_tag(tag);
+	tracer_gate(&c);
 	int rc = PMPI_Iprobe(source, tag, comm, flag, st);
 	tracer_after(&c);
 	finish_probe(&c, rc, *flag, source, tag, comm, st, status);

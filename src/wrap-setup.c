@@ -90,10 +90,11 @@ int MPI_Pack(const void *inbuf, int incount, MPI_Datatype datatype, void *outbuf
 	struct call c;
 	int before = *position;
 	tracer_before(&c, EV_PACK);
-	int rc = PMPI_Pack(inbuf, incount, datatype, outbuf, outsize, position, comm);
-	tracer_after(&c);
 	tracer_set_buffer(&c.rec.ev, incount, datatype);
 	tracer_set_preview(&c.rec, inbuf, incount);
+	tracer_gate(&c);
+	int rc = PMPI_Pack(inbuf, incount, datatype, outbuf, outsize, position, comm);
+	tracer_after(&c);
 	c.rec.ev.st_count = *position - before;
 	tracer_commit(&c);
 	return rc;
@@ -107,9 +108,10 @@ int MPI_Unpack(const void *inbuf, int insize, int *position, void *outbuf, int o
 	struct call c;
 	int before = *position;
 	tracer_before(&c, EV_UNPACK);
+	tracer_set_buffer(&c.rec.ev, outcount, datatype);
+	tracer_gate(&c);
 	int rc = PMPI_Unpack(inbuf, insize, position, outbuf, outcount, datatype, comm);
 	tracer_after(&c);
-	tracer_set_buffer(&c.rec.ev, outcount, datatype);
 	if (rc == MPI_SUCCESS)
 		tracer_set_preview(&c.rec, outbuf, outcount);
 	c.rec.ev.st_count = *position - before;

@@ -49,6 +49,13 @@ BEGIN {
 	next
 }
 
+# lecture mode's steps (--step), after the events
+/^# steps?[: ]/ {
+	if (nresults > 0)
+		problem("line " NR " comes after the result line")
+	next
+}
+
 {
 	if ($0 !~ /^ *-?[0-9]+\.[0-9][0-9][0-9] r[0-9]+ #[0-9]+ [a-z]+( |$)/) {
 		problem("line " NR " is not an event line: " $0)

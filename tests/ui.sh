@@ -203,7 +203,44 @@ grep -q 'EXIT=0' "$tmp/exit" || fail "replay exit status $(cat "$tmp/exit")"
 replay_log=
 echo "ok replay"
 
-# 9. compare on the screen: the table and bars when it ends, the verdict,
+# 9. lecture mode: every rank held before its first call, n lets one go
+#    and the detail pane says what it did, space runs the rest freely
+start 100 32 "$MPILOOM -n 4 --step tree-sum"
+wait_for 'STEP n r space \| 4 held'
+[ "$(screen | grep -c '^r[0-3] .* held ')" -eq 4 ] || fail "not every rank shown held"
+screen | grep -q 'rank 1 waits for n before send to rank 0, tag 0' || fail "held calls not listed"
+T send-keys -t ui n
+wait_for 'step 1: r1 send'
+wait_for '^ rank 1 sends 2 to rank 0 \(tag 0, level 0 of the tree\)'
+T send-keys -t ui n
+wait_for 'step 2: r0 recv'
+wait_for '^ rank 0 receives 2 from rank 1'
+T send-keys -t ui ' '
+wait_for 'FINISHED check passed'
+wait_for 'sum at r0: 10'
+T send-keys -t ui q
+finished
+grep -q 'EXIT=0' "$tmp/exit" || fail "stepped run exit status $(cat "$tmp/exit")"
+echo "ok step"
+
+# q while every rank is held: all of them end, the terminal is restored
+start 100 32 "$MPILOOM -n 3 --step tree-sum"
+wait_for 'STEP n r space \| 3 held'
+T send-keys -t ui q
+finished
+grep -q 'EXIT=130' "$tmp/exit" || fail "q while held: exit status $(cat "$tmp/exit")"
+echo "ok q while held"
+
+# 10. scripted keys on the screen: the probe's step names its status
+start 140 32 "$MPILOOM -n 2 --step --keys nn probe"
+wait_for 'step 2: r1 probe'
+wait_for '^ rank 1 probes \(ANY_SOURCE, ANY_TAG\): message from rank 0, tag 1, 3 MPI_DOUBLE \(MPI_Get_count\), 3 elements'
+wait_for '^r1 .*p.*r held '
+T send-keys -t ui q
+finished
+echo "ok step probe"
+
+# 11. compare on the screen: the table and bars when it ends, the verdict,
 #    and t for the tree panel of its tree round
 start 100 40 "$MPILOOM -n 5 compare --reps 2"
 wait_for 'FINISHED check passed' 90
