@@ -237,6 +237,27 @@ static int chrome_message(void *f, const struct event *send, const struct event 
 	return c->out.err ? -1 : 0;
 }
 
+/* A call a rank was still in at the end (held by stepping, or blocked):
+ * an instant event where it began, so that a deadlock shows. */
+static int chrome_pending(void *f, const struct event *ev)
+{
+	struct chrome *c = f;
+	struct outfile *o = &c->out;
+	if (!c->named[ev->rank])
+		name_rank(c, ev->rank);
+	next_record(c);
+	outfile_lit(o, "{\"name\":\"");
+	outfile_puts(o, export_call_name(ev));
+	outfile_puts(o, (ev->flags & EVF_BLOCKED) ? " (blocked)" : " (held)");
+	outfile_lit(o, "\",\"cat\":\"pending\",\"ph\":\"i\",\"s\":\"p\",\"pid\":");
+	outfile_u64(o, ev->rank);
+	outfile_lit(o, ",\"tid\":0,\"ts\":");
+	outfile_us(o, ev->t_begin);
+	put_args(c, ev, NULL);
+	outfile_putc(o, '}');
+	return o->err ? -1 : 0;
+}
+
 static void put_health(struct outfile *o, const struct export_totals *t)
 {
 	const struct log_report *rep = t->rep;
@@ -272,6 +293,13 @@ static int chrome_close(void *f, const struct export_totals *t, struct strbuf *e
 }
 
 const struct export_format export_chrome = {
-    "chrome",       "Chrome trace JSON", 1, 0, export_check_file, chrome_open, chrome_event,
-    chrome_message, chrome_close,
+    .option = "chrome",
+    .what = "Chrome trace JSON",
+    .wants_messages = 1,
+    .prepare = export_check_file,
+    .open = chrome_open,
+    .event = chrome_event,
+    .message = chrome_message,
+    .pending = chrome_pending,
+    .close = chrome_close,
 };

@@ -90,14 +90,6 @@ static int csv_event(void *f, const struct event *ev, const uint8_t *preview)
 	return o->err ? -1 : 0;
 }
 
-static int csv_message(void *f, const struct event *send, const struct event *recv)
-{
-	(void)f;
-	(void)send;
-	(void)recv;
-	return 0;
-}
-
 static int csv_close(void *f, const struct export_totals *t, struct strbuf *err)
 {
 	struct csv *c = f;
@@ -109,5 +101,10 @@ static int csv_close(void *f, const struct export_totals *t, struct strbuf *err)
 }
 
 const struct export_format export_csv = {
-    "csv", "CSV table", 0, 0, export_check_file, csv_open, csv_event, csv_message, csv_close,
+    .option = "csv",
+    .what = "CSV table",
+    .prepare = export_check_file,
+    .open = csv_open,
+    .event = csv_event,
+    .close = csv_close,
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "export-otf2.h"
+#include "textbook.h"
 #include "xalloc.h"
 
 struct defs {
@@ -138,6 +139,8 @@ static void def_comms(struct defs *d)
 		strbuf_reset(&name);
 		if (c == 0)
 			strbuf_puts(&name, "MPI_COMM_WORLD");
+		else if (c == TEXTBOOK_COMM_ID)
+			strbuf_puts(&name, "textbook collectives");
 		else
 			strbuf_printf(&name, "comm %u", c);
 		OTF2_StringRef s = def_string(d, strbuf_str(&name));

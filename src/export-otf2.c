@@ -21,8 +21,11 @@ static int no_otf2(const struct export_opts *opt, struct strbuf *err)
 	return 2;
 }
 
-const struct export_format export_otf2 = {"otf2", "OTF2 archive", 0,    0,   no_otf2,
-                                          NULL,   NULL,           NULL, NULL};
+const struct export_format export_otf2 = {
+    .option = "otf2",
+    .what = "OTF2 archive",
+    .prepare = no_otf2,
+};
 
 #else
 
@@ -371,16 +374,13 @@ static int otf2_event(void *f, const struct event *ev, const uint8_t *preview)
 	return 0;
 }
 
-static int otf2_message(void *f, const struct event *send, const struct event *recv)
-{
-	(void)f;
-	(void)send;
-	(void)recv;
-	return 0;
-}
-
 const struct export_format export_otf2 = {
-    "otf2", "OTF2 archive", 0, 0, otf2_prepare, otf2_open, otf2_event, otf2_message, otf2_close,
+    .option = "otf2",
+    .what = "OTF2 archive",
+    .prepare = otf2_prepare,
+    .open = otf2_open,
+    .event = otf2_event,
+    .close = otf2_close,
 };
 
 #endif

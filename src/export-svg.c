@@ -46,7 +46,7 @@ struct svg {
 	struct bar *bars; /* per rank, the one not yet written */
 	uint64_t arrows;
 	uint8_t used[XC_COUNT];
-	int levels, connectors;
+	int levels, connectors, pending;
 };
 
 static double x_of(const struct svg *g, int64_t t)
@@ -116,6 +116,7 @@ static const char style[] =
     ".send{fill:#1f4e99}.receive{fill:url(#hatch)}.probe{fill:url(#dots)}"
     ".collective{fill:url(#cross)}.local{fill:#c8c8c8}.setup{fill:#fff}"
     ".other{fill:url(#hlines)}\n"
+    ".held{fill:#fff;stroke:#000;stroke-width:1.4;stroke-dasharray:5 3}\n"
     ".name{font-size:11px;dominant-baseline:central;paint-order:stroke;stroke:#fff;"
     "stroke-width:3px}\n"
     ".msg{stroke:#c0182a;stroke-width:1.6;marker-end:url(#head)}\n"
@@ -406,6 +407,35 @@ static int svg_message(void *f, const struct event *send, const struct event *re
 	return g->lines.err ? -1 : 0;
 }
 
+/* A call a rank was still in at the end: an open bar from where it began
+ * to the window's edge, dashed, saying whether stepping held it or it
+ * was blocked. */
+static int svg_pending(void *f, const struct event *ev)
+{
+	struct svg *g = f;
+	if (ev->t_begin > g->to)
+		return 0;
+	if (g->bars[ev->rank].cls >= 0)
+		write_bar(g, ev->rank);
+	struct outfile *o = &g->out;
+	double h = g->row_h * 0.6, y = y_of(g, ev->rank) - h / 2;
+	double x0 = clamp_x(g, x_of(g, ev->t_begin)), x1 = LEFT + g->plot_w + EDGE;
+	outfile_lit(o, "<rect class=\"held\"");
+	put_attr(o, "x", x0);
+	put_attr(o, "y", y);
+	put_attr(o, "width", x1 - x0);
+	put_attr(o, "height", h);
+	outfile_lit(o, "/>\n<text class=\"name\"");
+	put_attr(o, "x", x0 + 3);
+	put_attr(o, "y", y_of(g, ev->rank));
+	outfile_putc(o, '>');
+	outfile_puts(o, event_kind_name(ev->kind));
+	outfile_puts(o, (ev->flags & EVF_BLOCKED) ? ": blocked" : ": held");
+	outfile_lit(o, "</text>\n");
+	g->pending = 1;
+	return o->err ? -1 : 0;
+}
+
 /* The temporary file of lines, copied after the bars. */
 static int append_lines(struct svg *g)
 {
@@ -468,7 +498,7 @@ static double legend_label(struct svg *g, double x, const char *label)
 	outfile_putc(o, '>');
 	outfile_puts(o, label);
 	outfile_lit(o, "</text>\n");
-	return x + 44 + strlen(label) * 7.5;
+	return x + 54 + strlen(label) * 7.5;
 }
 
 static double legend_item(struct svg *g, double x, const char *cls, const char *label)
@@ -507,6 +537,8 @@ static void put_legend(struct svg *g)
 		x = legend_line(g, x, "msg key", "message");
 	if (g->connectors)
 		x = legend_line(g, x, "coll key", "to the root");
+	if (g->pending)
+		x = legend_item(g, x, "held", "call not finished");
 	if (g->levels) {
 		outfile_lit(&g->out, "<text class=\"lv\"");
 		put_attr(&g->out, "x", x + 10);
@@ -544,5 +576,14 @@ static int svg_close(void *f, const struct export_totals *t, struct strbuf *err)
 }
 
 const struct export_format export_svg = {
-    "svg", "SVG picture", 1, 1, export_check_file, svg_open, svg_event, svg_message, svg_close,
+    .option = "svg",
+    .what = "SVG picture",
+    .wants_messages = 1,
+    .wants_extent = 1,
+    .prepare = export_check_file,
+    .open = svg_open,
+    .event = svg_event,
+    .message = svg_message,
+    .pending = svg_pending,
+    .close = svg_close,
 };

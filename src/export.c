@@ -114,6 +114,8 @@ struct stream {
 	struct strbuf *err;
 	uint32_t nranks;
 	uint32_t *next_seq;
+	struct event *pending; /* per rank: the call it is in (kind EV_NONE: none) */
+	uint8_t *done;         /* per rank: said it had sent everything */
 	uint64_t events, messages;
 	struct matcher m;
 	struct waiting w;
@@ -159,6 +161,8 @@ static int stream_begin(void *ctx, const struct log_header *h)
 	struct stream *s = ctx;
 	s->nranks = h->nranks;
 	s->next_seq = xcalloc(h->nranks, sizeof *s->next_seq);
+	s->pending = xcalloc(h->nranks, sizeof *s->pending);
+	s->done = xcalloc(h->nranks, 1);
 	if (s->fmt == NULL)
 		return 0; /* the extent pass */
 	s->info = *s->info_in;
@@ -171,13 +175,37 @@ static int stream_begin(void *ctx, const struct log_header *h)
 	return 0;
 }
 
-/* A store's rules: a known rank, sequence numbers that only go up. */
+/* A store's rules (store_add): a known rank, sequence numbers that only go
+ * up, and a pending record (EVF_PENDING) is no event but the call its
+ * rank is in, until an event with its number or a later one, or the
+ * rank's end, supersedes it. 1: an event, 0: a pending call taken,
+ * -1: a record a store rejects. */
 static int accept(struct stream *s, const struct event *ev)
 {
-	if (ev->rank >= s->nranks || ev->seq < s->next_seq[ev->rank])
+	if (ev->rank >= s->nranks)
+		return -1;
+	struct event *p = &s->pending[ev->rank];
+	if (ev->flags & EVF_PENDING) {
+		if (ev->seq >= s->next_seq[ev->rank] && !s->done[ev->rank])
+			*p = *ev;
 		return 0;
+	}
+	if (ev->seq < s->next_seq[ev->rank])
+		return -1;
 	s->next_seq[ev->rank] = ev->seq + 1;
+	if (p->kind != EV_NONE && ev->seq >= p->seq)
+		p->kind = EV_NONE;
 	return 1;
+}
+
+static void stream_rank_done(void *ctx, uint32_t rank, uint32_t total)
+{
+	struct stream *s = ctx;
+	(void)total;
+	if (rank >= s->nranks)
+		return;
+	s->done[rank] = 1;
+	s->pending[rank].kind = EV_NONE;
 }
 
 static void pair(struct stream *s, const struct event *ev)
@@ -203,8 +231,9 @@ static void pair(struct stream *s, const struct event *ev)
 static int stream_event(void *ctx, const struct event *ev, const uint8_t *preview)
 {
 	struct stream *s = ctx;
-	if (!accept(s, ev))
-		return -1;
+	int taken = accept(s, ev);
+	if (taken <= 0)
+		return taken;
 	s->events++;
 	if (s->write_failed)
 		return 0;
@@ -219,16 +248,19 @@ static int extent_event(void *ctx, const struct event *ev, const uint8_t *previe
 {
 	struct stream *s = ctx;
 	(void)preview;
-	if (!accept(s, ev))
+	int taken = accept(s, ev);
+	if (taken < 0)
 		return -1;
+	/* a call still in progress shows from where it began on */
+	int64_t end = taken ? event_end(ev) : ev->t_begin;
 	s->events++;
 	for (int i = 0; i < 2; i++) {
 		if (i == 1 && view_frames_run(ev))
 			break;
 		if (s->seen[i]++ == 0 || ev->t_begin < s->lo[i])
 			s->lo[i] = ev->t_begin;
-		if (s->seen[i] == 1 || event_end(ev) > s->hi[i])
-			s->hi[i] = event_end(ev);
+		if (s->seen[i] == 1 || end > s->hi[i])
+			s->hi[i] = end;
 	}
 	return 0;
 }
@@ -236,6 +268,8 @@ static int extent_event(void *ctx, const struct event *ev, const uint8_t *previe
 static void stream_free(struct stream *s)
 {
 	free(s->next_seq);
+	free(s->pending);
+	free(s->done);
 	matcher_free(&s->m);
 	waiting_free(&s->w);
 }
@@ -250,7 +284,7 @@ static int find_extent(const struct export_opts *opt, struct export_info *in)
 {
 	struct stream s = {0};
 	struct strbuf err = STRBUF_INIT;
-	struct log_sink sink = {stream_begin, extent_event, NULL, &s};
+	struct log_sink sink = {stream_begin, extent_event, stream_rank_done, &s};
 	matcher_init(&s.m);
 	int rc = log_stream(opt->log, &sink, NULL, NULL, &err);
 	if (rc == 2)
@@ -282,6 +316,9 @@ static int finish(struct stream *s, const struct export_opts *opt, int health,
 	struct strbuf err = STRBUF_INIT;
 	struct export_totals t = {s->events, s->messages, rep, health};
 	int status = 0;
+	for (uint32_t r = 0; r < s->nranks && s->fmt->pending != NULL && !s->write_failed; r++)
+		if (s->pending[r].kind != EV_NONE && s->fmt->pending(s->f, &s->pending[r]) != 0)
+			s->write_failed = 1;
 	if (s->fmt->close(s->f, &t, &err) != 0) {
 		fprintf(stderr, "mpiloom: %s\n", strbuf_str(&err));
 		status = EXPORT_WRITE_FAILED;
@@ -312,7 +349,7 @@ int export_run(const struct export_format *fmt, const struct export_opts *opt)
 	struct stream s = {.fmt = fmt, .info_in = &in, .err = &err};
 	struct log_header h;
 	struct log_report rep;
-	struct log_sink sink = {stream_begin, stream_event, NULL, &s};
+	struct log_sink sink = {stream_begin, stream_event, stream_rank_done, &s};
 	matcher_init(&s.m);
 	int health = log_stream(opt->log, &sink, &h, &rep, &err);
 	if (health == 2) {

@@ -53,6 +53,10 @@ struct export_format {
 	/* 0, or -1 once writing failed (then only close is called). */
 	int (*event)(void *f, const struct event *ev, const uint8_t *preview);
 	int (*message)(void *f, const struct event *send, const struct event *recv);
+	/* At the end, for each rank still in a call (EVF_PENDING: held by
+	 * lecture stepping, or EVF_BLOCKED: not returning); NULL: not shown.
+	 * Such calls are not events and are counted nowhere. */
+	int (*pending)(void *f, const struct event *ev);
 	/* Finishes and frees f: 0, or -1 with the reason in err. */
 	int (*close)(void *f, const struct export_totals *t, struct strbuf *err);
 };

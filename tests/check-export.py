@@ -106,6 +106,8 @@ def main(argv):
         payloads = [r["args"]["payload"] for r in doc["traceEvents"] if "payload" in r.get("args", {})]
         if not payloads or '"<&>,' not in payloads[0]:
             fail("the payload did not survive: %r" % payloads)
+        held = [r["name"] for r in doc["traceEvents"] if r.get("ph") == "i"]
+        expect("calls in progress", held, ["MPI_Recv (blocked)"])
     elif what == "hostile-csv":
         header, table = rows(path)
         expect("rows", len(table), 3)
@@ -114,6 +116,8 @@ def main(argv):
             fail("the payload did not survive: %r" % payload)
     elif what == "hostile-svg":
         root = svg(path, 3, 1)
+        held = [r for r in root.iter(SVG + "rect") if r.get("class") == "held"]
+        expect("calls in progress drawn", len(held), 1)
         title = "".join(root.find(SVG + "title").itertext())
         if HOSTILE not in title:
             fail("the scenario did not survive: %r" % title)

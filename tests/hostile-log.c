@@ -1,6 +1,7 @@
 /* Writes a small log whose strings and payloads hold everything an
  * exporter must escape: quotes, markup, commas, control characters,
- * invalid UTF-8. usage: hostile-log FILE. tests/export.sh exports it and
+ * invalid UTF-8, and calls still in progress (EVF_PENDING records, not
+ * events). usage: hostile-log FILE. tests/export.sh exports it and
  * parses what comes out. */
 #include "config.h"
 
@@ -15,13 +16,13 @@
 
 /* A call that is none of the others, with every field unset. */
 static const struct event quiet = {
-	.dur = 5000,
-	.peer = EV_UNSET,
-	.tag = EV_UNSET,
-	.st_source = EV_UNSET,
-	.st_tag = EV_UNSET,
-	.st_count = EV_UNSET,
-	.st_elements = EV_UNSET,
+    .dur = 5000,
+    .peer = EV_UNSET,
+    .tag = EV_UNSET,
+    .st_source = EV_UNSET,
+    .st_tag = EV_UNSET,
+    .st_count = EV_UNSET,
+    .st_elements = EV_UNSET,
 };
 
 int main(int argc, char **argv)
@@ -61,11 +62,22 @@ int main(int argc, char **argv)
 	b.rank = 2;
 	b.kind = EV_COMPUTE;
 	b.t_begin = 2000;
+	/* calls in progress (lecture mode, a deadlock): rank 1's is over by
+	 * the time its receive is recorded, rank 0's is not */
+	struct event held = r;
+	held.flags = EVF_PENDING;
+	held.preview_len = 0;
+	struct event stuck = quiet;
+	stuck.kind = EV_RECV;
+	stuck.seq = 1;
+	stuck.t_begin = 7000;
+	stuck.peer = 2;
+	stuck.flags = EVF_PENDING | EVF_BLOCKED;
 	struct log_result res = {3, 3, HOSTILE};
-	int rc = log_writer_add(w, &s, (const uint8_t *)payload) |
-	         log_writer_add(w, &r, (const uint8_t *)payload) |
-	         log_writer_add(w, &b, (const uint8_t *)"\xff\x00<") |
-	         log_writer_result(w, &res);
+	int rc =
+	    log_writer_add(w, &s, (const uint8_t *)payload) | log_writer_add(w, &held, NULL) |
+	    log_writer_add(w, &stuck, NULL) | log_writer_add(w, &r, (const uint8_t *)payload) |
+	    log_writer_add(w, &b, (const uint8_t *)"\xff\x00<") | log_writer_result(w, &res);
 	if (log_writer_close(w, &err) != 0 || rc != 0) {
 		fprintf(stderr, "hostile-log: %s\n", strbuf_str(&err));
 		return 1;
