@@ -5,8 +5,10 @@
  * collectives to their root, a time axis and a legend. Text stays text.
  *
  * Bars are written as the events come; arrows and other lines go to a
- * temporary file, appended at the end so that they are drawn on top. Bars
- * of one class that would touch at this scale are merged into one. */
+ * temporary file, appended at the end so that they are drawn on top.
+ * Slivers of one class that touch at this scale are merged into one bar,
+ * so that a long run still makes a picture of bounded size. Calls still
+ * in progress when the log ends are dashed bars to the right edge. */
 #include "config.h"
 
 #include <errno.h>
