@@ -33,7 +33,7 @@ void options_usage(FILE *out)
 		"       mpiexec -n RANKS mpiloom --text [options] SCENARIO\n"
 		"       mpiloom list\n"
 		"       mpiloom replay|dump|info FILE\n"
-		"       mpiloom export --otf2 DIR|--chrome FILE|--svg FILE|--csv FILE [--force] FILE\n"
+		"       mpiloom export --otf2 DIR|--chrome F|--svg F|--csv F [--from T] [--to T] [--force] LOG\n"
 		"\n"
 		"  -n RANKS      ranks to start (mpiloom runs mpiexec itself; default 4)\n"
 		"  --count N     elements per message or per rank (scenario's default)\n"
