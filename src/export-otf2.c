@@ -157,18 +157,13 @@ static int otf2_prepare(const struct export_opts *opt, struct strbuf *err)
 		strbuf_puts(err, " exists and is not a directory");
 		return 2;
 	}
-	if (!exists(opt->out, ARCHIVE ".otf2") && !exists(opt->out, ARCHIVE))
-		return strbuf_reset(err), 0;
-	if (!opt->force) {
-		strbuf_puts(err, " holds an OTF2 archive; --force overwrites it");
-		return 2;
+	if (opt->force || (!exists(opt->out, ARCHIVE ".otf2") && !exists(opt->out, ARCHIVE))) {
+		strbuf_reset(
+		    err); /* --force: the old archive goes once the log proves usable */
+		return 0;
 	}
-	if (remove_archive(opt->out) != 0) {
-		strbuf_printf(err, ": cannot remove the old archive: %s", strerror(errno));
-		return 2;
-	}
-	strbuf_reset(err);
-	return 0;
+	strbuf_puts(err, " holds an OTF2 archive; --force overwrites it");
+	return 2;
 }
 
 /* ---- events ---- */
@@ -199,6 +194,12 @@ static void describe(struct otf2 *x, const struct log_header *h)
 
 static void *otf2_open(const struct export_info *in, struct strbuf *err)
 {
+	if (in->opt->force && remove_archive(in->opt->out) != 0) {
+		strbuf_puts(err, "cannot remove the old archive in ");
+		put_path(err, in->opt->out);
+		strbuf_printf(err, ": %s", strerror(errno));
+		return NULL;
+	}
 	struct otf2 *x = xcalloc(1, sizeof *x);
 	x->nranks = in->h->nranks;
 	x->h = in->h;
