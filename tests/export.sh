@@ -148,6 +148,10 @@ for f in "$tmp/text" "$tmp/missing"; do
 	[ "$(wc -l <"$err")" -eq 1 ] || fail "export of $f: not one line on stderr"
 	[ -e "$tmp/never.json" ] && fail "export of $f left an output"
 done
+echo keep >"$tmp/keep.json"
+export_to chrome "$tmp/keep.json" "$tmp/text" --force
+assert_eq "$rc" 2 "--force from a file that is no log"
+assert_eq "$(cat "$tmp/keep.json")" keep "--force from no log: the old output"
 run_plain export "$log"
 assert_eq "$rc" 2 "no format"
 run_plain export --csv "$tmp/x.csv" --bogus "$log"
