@@ -17,20 +17,10 @@
 #include "log.h"
 #include "store.h"
 #include "strbuf.h"
-#include "synth.h"
+#include "synthlog.h"
 
 #define RANKS  8
 #define EVENTS 10000000L
-
-static double now_s(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-		perror("logload: clock_gettime");
-		exit(1);
-	}
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static long max_rss_kib(void)
 {
@@ -42,89 +32,36 @@ static long max_rss_kib(void)
 	return ru.ru_maxrss;
 }
 
-/* The synthetic run of synth.h, without previews. */
-static int write_log(struct log_writer *w)
-{
-	uint32_t seq[RANKS] = {0};
-	for (long k = 0; k < EVENTS / 2; k++) {
-		struct event s, r;
-		synth_exchange(k, RANKS, seq, 500, 0, &s, &r);
-		if (log_writer_add(w, &s, NULL) != 0 || log_writer_add(w, &r, NULL) != 0)
-			return -1;
-	}
-	for (uint32_t r = 0; r < RANKS; r++)
-		if (log_writer_rank_done(w, r, seq[r]) != 0)
-			return -1;
-	return 0;
-}
-
-/* Writes the log to disk before the load is timed, so that the kernel's
- * write-back does not compete with it: the load reads from the page
- * cache, as a replay right after a recording does. */
-static int settle(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fdatasync(fd) != 0) {
-		int saved = errno;
-		(void)close(fd); /* read-only: the sync's error is the one to tell */
-		errno = saved;
-		return -1;
-	}
-	return close(fd);
-}
-
-/* The log is 640 MB: it goes whatever happened. */
-static void discard(const char *path)
-{
-	if (unlink(path) != 0)
-		fprintf(stderr, "logload: %s: %s\n", path, strerror(errno));
-}
-
-static char *temp_path(void)
-{
-	const char *dir = getenv("TMPDIR");
-	struct strbuf sb = STRBUF_INIT;
-	strbuf_printf(&sb, "%s/logload-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(sb.s);
-	if (fd < 0 || close(fd) != 0) {
-		fprintf(stderr, "logload: %s: %s\n", sb.s, strerror(errno));
-		exit(1);
-	}
-	return sb.s;
-}
-
 int main(void)
 {
-	char *path = temp_path();
+	char *path = bench_temp_path("logload");
 	struct strbuf err = STRBUF_INIT;
 	struct log_header h = {LOG_FORMAT_VERSION, RANKS, 0, 0, "synthetic", "", "localhost"};
 	struct log_result res = {RANKS, RANKS, "synthetic"};
-	double t0 = now_s();
+	double t0 = bench_now_s("logload");
 	struct log_writer *w = log_writer_open(path, &h, &err);
-	if (w == NULL || write_log(w) != 0 || log_writer_result(w, &res) != 0 ||
+	if (w == NULL || synth_write_events(w, RANKS, EVENTS) != 0 || log_writer_result(w, &res) != 0 ||
 	    log_writer_close(w, &err) != 0) {
 		fprintf(stderr, "logload: %s\n", strbuf_str(&err));
-		discard(path);
+		bench_discard("logload", path);
 		return 1;
 	}
-	double write_s = now_s() - t0;
+	double write_s = bench_now_s("logload") - t0;
 	struct stat sb;
-	if (settle(path) != 0 || stat(path, &sb) != 0) {
+	if (bench_settle(path) != 0 || stat(path, &sb) != 0) {
 		fprintf(stderr, "logload: %s: %s\n", path, strerror(errno));
-		discard(path);
+		bench_discard("logload", path);
 		return 1;
 	}
 	struct store *st;
 	struct log_header got;
 	struct log_report rep;
 	long rss0 = max_rss_kib();
-	t0 = now_s();
+	t0 = bench_now_s("logload");
 	int rc = log_read(path, &st, &got, &rep, &err);
-	double load_s = now_s() - t0;
+	double load_s = bench_now_s("logload") - t0;
 	long rss1 = max_rss_kib();
-	discard(path);
+	bench_discard("logload", path);
 	if (rc != 0 || rep.events != EVENTS) {
 		fprintf(stderr, "logload: read returned %d, %llu events: %s\n", rc,
 			(unsigned long long)rep.events, strbuf_str(&err));

@@ -609,7 +609,7 @@ static int resync(struct src *s, uint64_t from, uint64_t *at)
 
 struct reader {
 	struct src *src;
-	struct store *st;
+	const struct log_stream_sink *sink;
 	struct log_report *rep;
 	uint64_t records; /* event records in good chunks */
 };
@@ -620,17 +620,18 @@ static void note_bad(struct reader *rd, uint64_t at)
 		rd->rep->first_bad_offset = at;
 }
 
-/* The hot loop of a replay: no allocation, the store copies. */
+/* The hot loop of a replay: no allocation, the sink copies. */
 static void take_events(struct reader *rd, const struct chunk *c)
 {
 	const uint8_t *p = c->payload;
 	struct log_report *rep = rd->rep;
+	const struct log_stream_sink *sink = rd->sink;
 	for (uint32_t i = 0; i < c->count; i++) {
 		struct event ev;
 		uint8_t n = p[WIRE_PREVIEW_LEN];
 		if (event_decode(p, &ev) != 0)
 			rep->bad_events++;
-		else if (store_add(rd->st, &ev, n ? p + EVENT_WIRE_SIZE : NULL) != 0)
+		else if (sink->event(sink->ctx, &ev, n ? p + EVENT_WIRE_SIZE : NULL) != 0)
 			rep->rejected_events++;
 		else if (ev.flags & EVF_PENDING)
 			rep->pending++;
@@ -651,7 +652,8 @@ static void take_chunk(struct reader *rd, const struct chunk *c)
 	case CHUNK_RANK_TOTALS:
 		for (uint32_t i = 0; i < c->count; i++) {
 			const uint8_t *p = c->payload + (size_t)i * TOTAL_SIZE;
-			store_rank_done(rd->st, le_get32(p), le_get32(p + 4));
+			if (rd->sink->rank_done != NULL)
+				rd->sink->rank_done(rd->sink->ctx, le_get32(p), le_get32(p + 4));
 		}
 		break;
 	case CHUNK_RESULT:
@@ -802,11 +804,10 @@ static int read_header(struct src *s, const char *name, struct log_header *h, ui
 	return header_fields(p, len, h, name, err);
 }
 
-static int read_log(struct src *s, const char *name, struct store **out, struct log_header *h,
-		    struct log_report *rep, struct strbuf *err)
+static int read_log(struct src *s, const char *name, const struct log_stream_sink *sink,
+		    struct log_header *h, struct log_report *rep, struct strbuf *err)
 {
 	uint64_t pos;
-	*out = NULL;
 	memset(h, 0, sizeof *h);
 	memset(rep, 0, sizeof *rep);
 	output_init(&rep->output);
@@ -815,12 +816,13 @@ static int read_log(struct src *s, const char *name, struct store **out, struct 
 		log_header_free(h);
 		return 2;
 	}
-	struct reader rd = {s, store_new(h->nranks), rep, 0};
+	if (sink->begin != NULL && sink->begin(sink->ctx, h) != 0)
+		return 2;
+	struct reader rd = {s, sink, rep, 0};
 	read_chunks(&rd, pos);
 	if (s->read_errno != 0)
 		strbuf_printf(err, "%s: read error at byte %llu: %s", name,
 			      (unsigned long long)s->size, strerror(s->read_errno));
-	*out = rd.st;
 	if (rep->truncated || rep->bad_chunks > 0 || rep->bad_events > 0)
 		return 1;
 	if (rep->end_events != (uint32_t)rd.records)
@@ -829,12 +831,12 @@ static int read_log(struct src *s, const char *name, struct store **out, struct 
 }
 
 /* Lets callers pass NULL for what they do not want. */
-static int read_log_into(struct src *s, const char *name, struct store **out,
+static int read_log_into(struct src *s, const char *name, const struct log_stream_sink *sink,
 			 struct log_header *h, struct log_report *rep, struct strbuf *err)
 {
 	struct log_header h_local;
 	struct log_report rep_local;
-	int rc = read_log(s, name, out, h ? h : &h_local, rep ? rep : &rep_local, err);
+	int rc = read_log(s, name, sink, h ? h : &h_local, rep ? rep : &rep_local, err);
 	if (h == NULL)
 		log_header_free(&h_local);
 	if (rep == NULL)
@@ -842,11 +844,36 @@ static int read_log_into(struct src *s, const char *name, struct store **out,
 	return rc;
 }
 
+/* The sink that fills a store. */
+static int store_begin(void *ctx, const struct log_header *h)
+{
+	*(struct store **)ctx = store_new(h->nranks);
+	return 0;
+}
+
+static int store_event_in(void *ctx, const struct event *ev, const uint8_t *preview)
+{
+	return store_add(*(struct store **)ctx, ev, preview);
+}
+
+static void store_done_in(void *ctx, uint32_t rank, uint32_t total)
+{
+	store_rank_done(*(struct store **)ctx, rank, total);
+}
+
+static int read_log_store(struct src *s, const char *name, struct store **out,
+			  struct log_header *h, struct log_report *rep, struct strbuf *err)
+{
+	struct log_stream_sink sink = {store_begin, store_event_in, store_done_in, out};
+	*out = NULL;
+	return read_log_into(s, name, &sink, h, rep, err);
+}
+
 int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
 		    struct log_header *h, struct log_report *rep, struct strbuf *err)
 {
 	struct src s = {-1, data, 0, size, size, NULL, 0, 0};
-	return read_log_into(&s, name, out, h, rep, err);
+	return read_log_store(&s, name, out, h, rep, err);
 }
 
 static int cannot_read(struct strbuf *err, const char *path, const char *reason)
@@ -855,27 +882,46 @@ static int cannot_read(struct strbuf *err, const char *path, const char *reason)
 	return 2;
 }
 
+/* Opens a regular file for reading: the fd, or -1 with the reason in err. */
+static int open_log(const char *path, struct stat *sb, struct strbuf *err)
+{
+	/* O_NONBLOCK: a FIFO must fail the regular-file check, not block the open */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		cannot_read(err, path, strerror(errno));
+		return -1;
+	}
+	int bad = fstat(fd, sb) != 0 ? errno : !S_ISREG(sb->st_mode) ? -1 : 0;
+	if (bad != 0) {
+		/* read-only: whatever close says, nothing is lost */
+		(void)close(fd);
+		cannot_read(err, path, bad > 0 ? strerror(bad) : "not a regular file");
+		return -1;
+	}
+	return fd;
+}
+
 int log_read(const char *path, struct store **out, struct log_header *h, struct log_report *rep,
 	     struct strbuf *err)
 {
-	struct stat sb;
+	struct log_stream_sink sink = {store_begin, store_event_in, store_done_in, out};
 	*out = NULL;
+	return log_stream(path, &sink, h, rep, err);
+}
+
+int log_stream(const char *path, const struct log_stream_sink *sink, struct log_header *h,
+	       struct log_report *rep, struct strbuf *err)
+{
+	struct stat sb;
 	if (h != NULL)
 		memset(h, 0, sizeof *h);
 	if (rep != NULL)
 		memset(rep, 0, sizeof *rep);
-	/* O_NONBLOCK: a FIFO must fail the regular-file check, not block the open */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open_log(path, &sb, err);
 	if (fd < 0)
-		return cannot_read(err, path, strerror(errno));
-	int bad = fstat(fd, &sb) != 0 ? errno : !S_ISREG(sb.st_mode) ? -1 : 0;
-	if (bad != 0) {
-		/* read-only: whatever close says, nothing is lost */
-		(void)close(fd);
-		return cannot_read(err, path, bad > 0 ? strerror(bad) : "not a regular file");
-	}
+		return 2;
 	struct src s = {fd, NULL, 0, 0, (uint64_t)sb.st_size, NULL, 0, 0};
-	int rc = read_log_into(&s, path, out, h, rep, err);
+	int rc = read_log_into(&s, path, sink, h, rep, err);
 	free(s.own);
 	(void)close(fd);
 	return rc;

@@ -127,4 +127,23 @@ struct log_follower *log_follow_open(const char *path, struct strbuf *err);
 int log_follow_poll(struct log_follower *f, const struct log_sink *sink, struct strbuf *err);
 void log_follow_close(struct log_follower *f);
 
+
+/* Where log_stream delivers what it reads, as it reads it: the header
+ * first (begin may refuse it: log_stream then returns 2 at once), then the
+ * events in file order (each rank's in sequence order, the ranks
+ * interleaved). event returns 0, or -1 for a record it rejects (counted
+ * in rejected_events, as a store's refusal is). NULL begin or rank_done:
+ * not wanted. */
+struct log_stream_sink {
+	int (*begin)(void *ctx, const struct log_header *h);
+	int (*event)(void *ctx, const struct event *ev, const uint8_t *preview);
+	void (*rank_done)(void *ctx, uint32_t rank, uint32_t total);
+	void *ctx;
+};
+
+/* log_read without the store: a window of the file in memory at a time.
+ * Same returns, report and messages. */
+int log_stream(const char *path, const struct log_stream_sink *sink, struct log_header *h,
+	       struct log_report *rep, struct strbuf *err);
+
 #endif

@@ -7,14 +7,13 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "loghealth.h"
 #include "logview.h"
 #include "narrate.h"
 #include "replay.h"
 #include "textview.h"
 #include "timeline.h"
 #include "view.h"
-
-#define STATUS_DAMAGED 4
 
 struct recording {
 	struct store *st;
@@ -26,43 +25,6 @@ struct recording {
 static void escaped(struct strbuf *sb, const char *s)
 {
 	strbuf_escape(sb, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* Damage that is neither a cut nor a bad chunk: records that did not
- * decode, or an end record that counts other events than were found. */
-static void damage_detail(struct strbuf *sb, const struct log_report *rep)
-{
-	uint64_t found = rep->events + rep->pending + rep->bad_events + rep->rejected_events;
-	if (rep->bad_events > 0)
-		strbuf_printf(sb, "damaged: %llu event records could not be read",
-			      (unsigned long long)rep->bad_events);
-	else if (rep->has_end && rep->end_events != found)
-		strbuf_printf(sb, "damaged: the end record counts %llu events, %llu were found",
-			      (unsigned long long)rep->end_events, (unsigned long long)found);
-	else
-		strbuf_puts(sb, "damaged");
-}
-
-/* One line on stderr for a file that was not whole. */
-static void say_health(const char *path, const struct recording *rc)
-{
-	struct strbuf sb = STRBUF_INIT;
-	if (rc->rep.truncated)
-		strbuf_printf(&sb, "truncated at byte %llu: %llu events recovered",
-			      (unsigned long long)rc->rep.truncated_at,
-			      (unsigned long long)rc->rep.events);
-	if (rc->rep.bad_chunks)
-		strbuf_printf(&sb, "%s%llu damaged chunk(s) skipped, the first at byte %llu",
-			      sb.len ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
-			      (unsigned long long)rc->rep.first_bad_offset);
-	if (sb.len == 0)
-		damage_detail(&sb, &rc->rep);
-	fputs("mpiloom: ", stderr);
-	struct strbuf name = STRBUF_INIT;
-	escaped(&name, path);
-	fprintf(stderr, "%s: %s\n", strbuf_str(&name), strbuf_str(&sb));
-	strbuf_free(&name);
-	strbuf_free(&sb);
 }
 
 /* 0 and a loaded recording, or the exit status to return. */
@@ -90,9 +52,9 @@ static void unload(struct recording *rc)
 static int finish(const char *path, struct recording *rc, int status)
 {
 	if (rc->health != 0) {
-		say_health(path, rc);
+		loghealth_say(path, &rc->rep);
 		if (status == 0)
-			status = STATUS_DAMAGED;
+			status = LOGHEALTH_DAMAGED;
 	}
 	unload(rc);
 	return status;
@@ -168,7 +130,7 @@ static void info_health(struct strbuf *sb, const struct recording *rc)
 			      rc->rep.truncated ? "; " : "", (unsigned long long)rc->rep.bad_chunks,
 			      (unsigned long long)rc->rep.first_bad_offset);
 	if (!rc->rep.truncated && !rc->rep.bad_chunks)
-		damage_detail(sb, &rc->rep);
+		loghealth_damage(sb, &rc->rep);
 }
 
 int logview_info(const char *path)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "match.h"
 #include "xalloc.h"
 
@@ -133,4 +134,18 @@ size_t matcher_pending(const struct matcher *m, size_t *sends, size_t *recvs)
 	if (recvs)
 		*recvs = nr;
 	return ns + nr;
+}
+
+int match_key_of(const struct event *ev, struct match_key *key)
+{
+	if (event_is_send(ev) && ev->peer >= 0) {
+		*key = (struct match_key){ev->rank, (uint32_t)ev->peer, ev->comm, ev->tag};
+		return 1;
+	}
+	if (event_is_recv(ev) && ev->st_source >= 0) {
+		*key = (struct match_key){(uint32_t)ev->st_source, ev->rank, ev->comm,
+					  ev->st_tag};
+		return 1;
+	}
+	return 0;
 }

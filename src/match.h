@@ -15,6 +15,11 @@ struct match_key {
 	int32_t tag;
 };
 
+struct event;
+
+/* A point-to-point event gets its matching key (1); collectives and the
+ * rest do not take part in matching (0). */
+int match_key_of(const struct event *ev, struct match_key *key);
 
 struct matcher {
 	struct match_slot *slots;

@@ -4,7 +4,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "export.h"
 #include "launch.h"
 #include "logview.h"
 #include "options.h"
@@ -61,6 +63,9 @@ static int check_args(const struct scenario *s, const struct options *o)
 
 int main(int argc, char **argv)
 {
+	/* export has options of its own: it never runs under mpiexec */
+	if (argc > 1 && strcmp(argv[1], "export") == 0)
+		return export_main(argc - 1, argv + 1);
 	struct options o;
 	struct strbuf err = STRBUF_INIT;
 	int status = options_parse(argc, argv, &o, &err);

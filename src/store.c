@@ -109,22 +109,6 @@ static uint32_t keep_preview(struct store_rank *sr, uint32_t index, const uint8_
 	return off;
 }
 
-/* A point-to-point event gets its matching key; collectives and the rest
- * do not take part in matching. */
-static int match_key_of(const struct event *ev, struct match_key *key)
-{
-	if (event_is_send(ev) && ev->peer >= 0) {
-		*key = (struct match_key){ev->rank, (uint32_t)ev->peer, ev->comm, ev->tag};
-		return 1;
-	}
-	if (event_is_recv(ev) && ev->st_source >= 0) {
-		*key = (struct match_key){(uint32_t)ev->st_source, ev->rank, ev->comm,
-					  ev->st_tag};
-		return 1;
-	}
-	return 0;
-}
-
 static void offer(struct store *st, uint32_t rank, uint32_t index, const struct match_key *key)
 {
 	struct event *ev = &st->ranks[rank].ev[index];

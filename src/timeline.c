@@ -373,7 +373,7 @@ void timeline_format_time(char *buf, size_t size, int64_t ns)
 
 /* In the unit of the value, with as many decimals as the step needs, so
  * that neighbouring ticks never read the same. */
-static void axis_label(char *buf, size_t size, int64_t t, int64_t step)
+void timeline_axis_label(char *buf, size_t size, int64_t t, int64_t step)
 {
 	static const struct {
 		int64_t ns;
@@ -389,23 +389,22 @@ static void axis_label(char *buf, size_t size, int64_t t, int64_t step)
 	snprintf(buf, size, "%.*f%s", decimals, (double)t / (double)units[u].ns, units[u].name);
 }
 
-/* Ticks at 1, 2 or 5 times a power of ten, at least 12 columns apart. */
+int64_t timeline_axis_step(double min_ns)
+{
+	static const int mult[] = {1, 2, 5};
+	for (int64_t base = 1; base < INT64_C(1) << 60; base *= 10)
+		for (int m = 0; m < 3; m++)
+			if ((double)(base * mult[m]) >= min_ns)
+				return base * mult[m];
+	return INT64_C(1) << 60;
+}
+
+/* Ticks at least 12 columns apart. */
 static void draw_axis(const struct plot *p, int y)
 {
 	canvas_fill(p->cv, y, p->x0, p->x0 + p->w, G_HLINE, C_DIM, A_NONE_);
 	double per_col = (double)p->v->span / p->w;
-	int64_t step = 1;
-	static const int mult[] = {1, 2, 5};
-	for (int64_t base = 1; base < INT64_C(1) << 60; base *= 10) {
-		int found = 0;
-		for (int m = 0; m < 3 && !found; m++)
-			if ((double)(base * mult[m]) >= per_col * 12) {
-				step = base * mult[m];
-				found = 1;
-			}
-		if (found)
-			break;
-	}
+	int64_t step = timeline_axis_step(per_col * 12);
 	int64_t t = p->v->t0 - (p->v->t0 % step) + (p->v->t0 > 0 ? step : 0);
 	/* bounded by the number of ticks that fit, not by time: no sum here
 	 * may overflow, whatever a log says */
@@ -414,7 +413,7 @@ static void draw_axis(const struct plot *p, int y)
 		if (x < p->x0)
 			continue;
 		char label[32];
-		axis_label(label, sizeof label, t, step);
+		timeline_axis_label(label, sizeof label, t, step);
 		canvas_put(p->cv, y, x, G_TICK, C_DIM, A_NONE_);
 		if (x + 1 + (int)strlen(label) < p->x0 + p->w)
 			canvas_text(p->cv, y, x + 1, label, C_DEFAULT, A_NONE_);

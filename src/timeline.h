@@ -28,5 +28,10 @@ int timeline_hit(const struct store *st, const struct view *v, const struct time
 		 int cols, int y, int x, struct event_ref *out);
 /* "1.5ms", "300us", "2s": the axis' and the panels' time format. */
 void timeline_format_time(char *buf, size_t size, int64_t ns);
+/* An axis: the smallest step of 1, 2 or 5 times a power of ten that is
+ * at least min_ns, and a tick's label in the unit of its value with as
+ * many decimals as the step needs ("1.25ms"). */
+int64_t timeline_axis_step(double min_ns);
+void timeline_axis_label(char *buf, size_t size, int64_t t, int64_t step);
 
 #endif

@@ -19,7 +19,7 @@ void view_init(struct view *v)
 /* Init, finalize and result marks frame the run but are not its work:
  * ranks start tens of ms apart on a loaded machine, which would squash a
  * two-millisecond lecture example into a few columns. */
-static int frames_run(const struct event *e)
+int view_frames_run(const struct event *e)
 {
 	return e->kind == EV_INIT || e->kind == EV_FINALIZE || e->kind == EV_RESULT;
 }
@@ -30,7 +30,7 @@ static void rank_extent(const struct store *st, uint32_t r, int work_only, int64
 	size_t n = store_rank_count(st, r);
 	for (size_t i = 0; i < n; i++) {
 		const struct event *e = store_event(st, (struct event_ref){r, (uint32_t)i});
-		if (work_only && frames_run(e))
+		if (work_only && view_frames_run(e))
 			continue;
 		if (e->t_begin < *lo)
 			*lo = e->t_begin;
@@ -38,7 +38,7 @@ static void rank_extent(const struct store *st, uint32_t r, int work_only, int64
 	}
 	for (size_t i = n; i-- > 0;) {
 		const struct event *e = store_event(st, (struct event_ref){r, (uint32_t)i});
-		if (work_only && frames_run(e))
+		if (work_only && view_frames_run(e))
 			continue;
 		if (event_end(e) > *hi)
 			*hi = event_end(e);

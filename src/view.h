@@ -24,6 +24,9 @@ struct view {
 
 void view_init(struct view *v);
 /* Time range of everything in the store: [*first, *last]. */
+/* Init, finalize and result: they frame a run, they are not its work
+ * (view_extent leaves them out when there is anything else). */
+int view_frames_run(const struct event *e);
 void view_extent(const struct store *st, int64_t *first, int64_t *last);
 void view_fit(struct view *v, const struct store *st);
 void view_zoom(struct view *v, int in);
