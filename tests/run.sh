@@ -57,7 +57,7 @@ for n in 2 3 4 5; do
 	assert_eq "$rc" 1 "abort -n $n: exit status"
 	assert_match '^ +[0-9.]+ r0 #1 send dest=1 .* msg=0\.1 ' "abort -n $n: rank 0's send kept"
 	assert_match '^ +[0-9.]+ r1 #1 recv source=0 .* msg=0\.1 ' "abort -n $n: rank 1's receive kept"
-	assert_match '^ +[0-9.]+ r1 #2 abort errorcode=7 ' "abort -n $n: the abort kept"
+	assert_match '^ +[0-9.]+ r1 #3 abort errorcode=7 ' "abort -n $n: the abort kept"
 	assert_match '^# fault: rank 1 called MPI_Abort \(error code 7\)$' "abort -n $n: named"
 	assert_match '^\[stdout\] abort: rank 1 gives up$' "abort -n $n: stdout"
 	assert_match '^# result: .* check=failed ' "abort -n $n: result"
