@@ -9,31 +9,23 @@
 
 #define TREE_LINES 8
 
+/* Fits 80x24 with the replay keys on top: 16 + 6 lines, 60 columns. */
 static const char *const help_text[] = {
 	"mpiloom keys",
 	"",
-	"space        stop every rank before its next call /",
-	"             run freely again (lecture mode)",
-	"n            let the next call go (stops the run first)",
-	"r            let every held rank's next call go",
-	"left/right   scroll in time",
-	"+ / -        zoom in / out",
-	"0            fit everything",
-	"up/down      scroll ranks (PgUp/PgDn: a page)",
-	"Tab          select the next call",
-	"Shift-Tab    select the previous call",
-	"click        select the call under the mouse",
-	"Enter        detail pane on / off",
-	"t            tree panel on / off (sums)",
-	"o            program output panel on / off (mpiloom run)",
-	"?            this help on / off",
-	"q, Ctrl-C    quit",
+	"space       stop every rank before its next call / run on",
+	"n / r       let the next call / every held rank's call go",
+	"left/right  scroll in time     + / -      zoom in / out",
+	"0           fit everything     up/down    scroll ranks",
+	"Tab         next call          Shift-Tab  previous call",
+	"click       select a call      Enter      detail pane",
+	"t           tree panel (sums)  o          program output",
+	"?           this help          q, Ctrl-C  quit",
 	"",
 	"s send  r recv  o Irecv posted  w wait  t test  p probe",
 	"B bcast  G gather(v)  S scatter(v)  R reduce  A allreduce",
 	"H allgather(v)  X alltoall(v)  C communicator  k pack",
-	"u unpack  # result",
-	"lines: messages, send -> receive, labelled L<level> or t<tag>",
+	"u unpack  # result  lines: messages, L<level> or t<tag>",
 	"r held ...  waits for n    r blocked ~~~  inside the call",
 };
 
@@ -149,19 +141,15 @@ static int draw_output(struct canvas *cv, const char *text, int bottom)
 static const char *const replay_help[] = {
 	"replay keys",
 	"",
-	"space        play / pause",
-	"n or .       step one call forward",
-	"b or ,       step one call back",
-	"[ / ]        slower / faster (x0.25 to x64)",
-	"Home / End   the start / the end",
-	"g            go to a time (us), Enter",
+	"space       play / pause       [ / ]      slower / faster",
+	"n or .      a call forward     b or ,     a call back",
+	"Home / End  the start / end    g          go to a time (us)",
 	"",
-	"and the keys of a live run:",
 };
 
 static void draw_help(struct canvas *cv, int replay)
 {
-	int n = (int)(sizeof help_text / sizeof help_text[0]), w = 58;
+	int n = (int)(sizeof help_text / sizeof help_text[0]), w = 62;
 	int extra = replay ? (int)(sizeof replay_help / sizeof replay_help[0]) : 0;
 	int y0 = (cv->rows - n - extra - 2) / 2, x0 = (cv->cols - w) / 2;
 	if (y0 < 1)
