@@ -7,6 +7,7 @@
 
 #include "options.h"
 #include "scenario.h"
+#include "trace.h"
 
 enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION, OPT_RECORD, OPT_REPS,
        OPT_STEP, OPT_KEYS, OPT_COLLECTIVES };
@@ -46,8 +47,9 @@ void options_usage(FILE *out)
 		"  --step        lecture mode: each MPI call waits for n (r: a round,\n"
 		"                space: run freely, s: stepping off/on)\n"
 		"  --keys KEYS   keys taken as typed, each once the ranks have settled\n"
-		"  --collectives native|textbook\n"
+		"  --collectives native|textbook|linear\n"
 		"                MPI's own collectives, or mpiloom's built on send/recv\n"
+		"                (trees; or every one linear at the root)\n"
 		"\n"
 		"  replay FILE   the recorded run on the screen, with playback\n"
 		"  dump FILE     the recorded run as text, as --text prints it\n"
@@ -136,13 +138,16 @@ static int parse_option(int c, struct options *o, struct strbuf *err)
 		o->keys = optarg;
 		return 0;
 	case OPT_COLLECTIVES:
-		if (strcmp(optarg, "native") != 0 && strcmp(optarg, "textbook") != 0) {
-			strbuf_puts(err, "mpiloom: --collectives is native or textbook, not '");
+		if (strcmp(optarg, "native") != 0 && strcmp(optarg, "textbook") != 0 &&
+		    strcmp(optarg, "linear") != 0) {
+			strbuf_puts(err, "mpiloom: --collectives is native, textbook or linear, not '");
 			strbuf_escape(err, optarg, strlen(optarg));
 			strbuf_puts(err, "'");
 			return 2;
 		}
-		o->textbook = strcmp(optarg, "textbook") == 0;
+		o->textbook = strcmp(optarg, "textbook") == 0 ? TEXTBOOK_TREE
+			      : strcmp(optarg, "linear") == 0	? TEXTBOOK_LINEAR
+								: 0;
 		return 0;
 	case OPT_RECORD:
 		if (*optarg == '\0') {

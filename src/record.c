@@ -69,7 +69,8 @@ static char *options_text(const struct options *o)
 	if (o->step)
 		strbuf_puts(&sb, "--step ");
 	if (o->textbook)
-		strbuf_puts(&sb, "--collectives textbook ");
+		strbuf_puts(&sb, o->textbook == TEXTBOOK_LINEAR ? "--collectives linear "
+								 : "--collectives textbook ");
 	if (sb.len > 0)
 		sb.s[--sb.len] = '\0';
 	char *s = xstrdup(strbuf_str(&sb));

@@ -1,12 +1,16 @@
-/* Textbook collectives: binomial-tree broadcast and reduce, linear gather
- * and scatter, allreduce as reduce then broadcast. They run on a private
+/* Textbook collectives: binomial-tree broadcast, reduce and gather, a
+ * linear scatter, allreduce as reduce then broadcast; or (linear) every
+ * one of them at the root, one message a rank. They run on a private
  * duplicate of MPI_COMM_WORLD; each internal message is a send and a
- * receive event whose level is its round, so the screen draws every arrow
+ * receive event labelled with its round, so the screen draws every arrow
  * and labels every round, and stepping stops at each one. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "dtype.h"
 #include "textbook.h"
 #include "tracer.h"
 
@@ -128,11 +132,37 @@ static void *scratch(int count, MPI_Datatype dt, void **base)
 	return *base == NULL ? NULL : (char *)*base - tlb;
 }
 
+/* The root's order of the others: the k-th message, as label() wants a
+ * linear algorithm's. */
+static int round_of(int rank, int root)
+{
+	return -(rank < root ? rank : rank - 1) - 1;
+}
+
+static int linear(void)
+{
+	return loom_tracer.opts.textbook == TEXTBOOK_LINEAR;
+}
+
+/* The root sends to every other rank in turn. */
+static int linear_bcast(void *buf, int count, MPI_Datatype dt, int root)
+{
+	int p = loom_tracer.size, r = loom_tracer.rank, rc = MPI_SUCCESS;
+	if (r != root)
+		return tb_recv(buf, count, dt, root, round_of(r, root));
+	for (int i = 0; i < p && rc == MPI_SUCCESS; i++)
+		if (i != root)
+			rc = tb_send(buf, count, dt, i, round_of(i, root));
+	return rc;
+}
+
 int textbook_bcast(void *buf, int count, MPI_Datatype dt, int root)
 {
 	int p = loom_tracer.size, r = loom_tracer.rank, rc = MPI_SUCCESS;
 	int vr = (r - root + p) % p, levels = ceil_log2(p), mask = 1;
 	mark(EV_BCAST, root, count, dt, r == root ? buf : NULL);
+	if (linear())
+		return linear_bcast(buf, count, dt, root);
 	/* from the parent: the rank that differs in our lowest set bit */
 	while (mask < p) {
 		if (vr & mask) {
@@ -150,10 +180,28 @@ int textbook_bcast(void *buf, int count, MPI_Datatype dt, int root)
 	return rc;
 }
 
+/* The root receives from every other rank in turn and combines. */
+static int linear_reduce(void *acc, void *tmp, int count, MPI_Datatype dt, MPI_Op op, int root)
+{
+	int p = loom_tracer.size, r = loom_tracer.rank, rc = MPI_SUCCESS;
+	if (r != root)
+		return tb_send(acc, count, dt, root, round_of(r, root));
+	for (int i = 0; i < p && rc == MPI_SUCCESS; i++) {
+		if (i == root)
+			continue;
+		rc = tb_recv(tmp, count, dt, i, round_of(i, root));
+		if (rc == MPI_SUCCESS)
+			rc = PMPI_Reduce_local(tmp, acc, count, dt, op);
+	}
+	return rc;
+}
+
 /* Level k of the tree: ranks 2^k apart combine, the higher one sends. */
 static int reduce_up(void *acc, void *tmp, int count, MPI_Datatype dt, MPI_Op op, int root)
 {
 	int p = loom_tracer.size, vr = (loom_tracer.rank - root + p) % p, rc = MPI_SUCCESS;
+	if (linear())
+		return linear_reduce(acc, tmp, count, dt, op, root);
 	for (int mask = 1; mask < p && rc == MPI_SUCCESS; mask <<= 1) {
 		if (vr & mask)
 			return tb_send(acc, count, dt, (vr - mask + root) % p, log2_of(mask));
@@ -198,19 +246,76 @@ int textbook_allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Dataty
 	return rc == MPI_SUCCESS ? textbook_bcast(recvbuf, count, dt, 0) : rc;
 }
 
-/* The root's order of the others: the k-th message, as label() wants a
- * linear algorithm's. */
-static int round_of(int rank, int root)
+/* A type whose elements are plain bytes in a row, as the tree gather's
+ * blocks are. */
+static int plain(MPI_Datatype dt)
 {
-	return -(rank < root ? rank : rank - 1) - 1;
+	enum event_dtype code = dtype_code(dt);
+	return code != DT_PACKED && event_dtype_size(code) > 0;
+}
+
+/* Binomial gather: at level k a rank hands its subtree's blocks (2^k of
+ * them, fewer at the edge) to the rank 2^k below it; the root ends with
+ * every block in relative-rank order and puts each in its rank's slot. */
+static int tree_gather(const void *sendbuf, void *recvbuf, int c, MPI_Datatype dt, int root)
+{
+	int p = loom_tracer.size, r = loom_tracer.rank, vr = (r - root + p) % p, size, rc;
+	if ((rc = PMPI_Type_size(dt, &size)) != MPI_SUCCESS)
+		return rc;
+	size_t block = (size_t)c * (size_t)size;
+	char *tmp = malloc(block * (size_t)p + 1);
+	if (tmp == NULL)
+		return MPI_ERR_NO_MEM;
+	const void *mine = sendbuf != MPI_IN_PLACE ? sendbuf : (char *)recvbuf + block * (size_t)r;
+	memcpy(tmp, mine, block);
+	for (int mask = 1; mask < p && rc == MPI_SUCCESS; mask <<= 1) {
+		int have = mask < p - vr ? mask : p - vr;
+		if (vr & mask) {
+			rc = tb_send(tmp, c * have, dt, (vr - mask + root) % p, log2_of(mask));
+			break;
+		}
+		if (vr + mask < p) {
+			int more = mask < p - vr - mask ? mask : p - vr - mask;
+			rc = tb_recv(tmp + block * (size_t)mask, c * more, dt, (vr + mask + root) % p,
+				     log2_of(mask));
+		}
+	}
+	for (int j = 0; r == root && rc == MPI_SUCCESS && j < p; j++)
+		memcpy((char *)recvbuf + block * (size_t)((j + root) % p), tmp + block * (size_t)j,
+		       block);
+	free(tmp);
+	return rc;
+}
+
+/* Every rank must take the same way: they agree on it (off the trace). */
+static int tree_gather_fits(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
+			    int recvcount, MPI_Datatype recvtype, int root, int *fits)
+{
+	int mine = loom_tracer.rank == root
+			   ? plain(recvtype) && (sendbuf == MPI_IN_PLACE ||
+						 (plain(sendtype) && sendcount == recvcount &&
+						  dtype_code(sendtype) == dtype_code(recvtype)))
+			   : plain(sendtype);
+	/* counts above this would overflow a subtree's message count */
+	int c = loom_tracer.rank == root ? recvcount : sendcount;
+	mine = mine && c >= 0 && (int64_t)c * loom_tracer.size <= INT32_MAX;
+	return PMPI_Allreduce(&mine, fits, 1, MPI_INT, MPI_MIN, loom_tracer.textbook_comm);
 }
 
 int textbook_gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 		    int recvcount, MPI_Datatype recvtype, int root)
 {
-	int p = loom_tracer.size, r = loom_tracer.rank, rc = MPI_SUCCESS;
+	int p = loom_tracer.size, r = loom_tracer.rank, rc = MPI_SUCCESS, fits = 0;
 	MPI_Aint lb, extent;
 	mark(EV_GATHER, root, sendcount, sendtype, sendbuf);
+	if (!linear()) {
+		rc = tree_gather_fits(sendbuf, sendcount, sendtype, recvcount, recvtype, root, &fits);
+		if (rc != MPI_SUCCESS || fits)
+			return rc != MPI_SUCCESS ? rc
+						 : tree_gather(sendbuf, recvbuf,
+							       r == root ? recvcount : sendcount,
+							       r == root ? recvtype : sendtype, root);
+	}
 	if (r != root)
 		return tb_send(sendbuf, sendcount, sendtype, root, round_of(r, root));
 	if ((rc = PMPI_Type_get_extent(recvtype, &lb, &extent)) != MPI_SUCCESS)

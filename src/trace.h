@@ -10,13 +10,16 @@
 #include "event.h"
 #include "store.h"
 
+enum { TEXTBOOK_TREE = 1, TEXTBOOK_LINEAR = 2 };
+
 struct trace_options {
 	int tag_is_level;  /* point-to-point tags are tree levels */
 	long delay_ms;	   /* pause before each traced call */
 	int force_clock_estimate; /* estimate offsets even on one host */
 	int steppable;	   /* ranks take rank 0's stepping commands */
 	int step;	   /* start with stepping on: every call waits */
-	int textbook;	   /* collectives as mpiloom's point-to-point algorithms */
+	int textbook;	   /* collectives as mpiloom's point-to-point algorithms:
+			    * TEXTBOOK_TREE or TEXTBOOK_LINEAR (0: MPI's) */
 };
 
 /* Before MPI_Init. Without it, options come from the environment

@@ -69,28 +69,38 @@ assert_match '^# result: bcast ranks=5 check=passed .* messages=8 ' "$what: 2 br
 run_mpi 5 --step --keys n gather
 assert_match '^# step 1 n: r0 #1 gather peer=0 ranks=5 ' "native gather: one step, five ranks"
 
-# textbook and native collectives agree, 1 to 8 ranks, any root
+# textbook, linear and native collectives agree, 1 to 8 ranks, any root
 for s in bcast gather scatter reduce; do
 	for p in 1 2 3 4 5 6 7 8; do
 		root=$(( (p - 1) / 2 ))
 		run_mpi "$p" --root "$root" "$s"
 		assert_eq "$rc" 0 "$s at $p ranks, native"
 		native=$(result_text)
-		run_mpi "$p" --root "$root" --collectives textbook "$s"
-		assert_eq "$rc" 0 "$s at $p ranks, textbook"
-		check_text
-		assert_eq "$(result_text)" "$native" "$s at $p ranks: textbook result"
-		if [ "$p" -gt 1 ]; then
-			# the internal messages are messages: matched, drawn
+		for mode in textbook linear; do
+			run_mpi "$p" --root "$root" --collectives "$mode" "$s"
+			assert_eq "$rc" 0 "$s at $p ranks, $mode"
+			check_text
+			assert_eq "$(result_text)" "$native" "$s at $p ranks: $mode result"
+			[ "$p" -gt 1 ] || continue
+			# the internal messages are messages: matched, drawn; a
+			# linear collective is p-1 of them (bcast has two)
 			assert_match "^# result: $s ranks=$p check=passed .* messages=[1-9][0-9]* unmatched=0 " \
-				"$s at $p ranks: textbook messages matched"
-		fi
+				"$s at $p ranks: $mode messages matched"
+			if [ "$mode" = linear ] && [ "$s" != bcast ]; then
+				assert_match " messages=$((p - 1)) " "$s at $p ranks: linear, p-1 messages"
+			fi
+		done
 	done
 done
 
 # bad values are refused before anything runs
 run_plain -n 2 --collectives fancy bcast
 assert_eq "$rc" 2 "--collectives fancy: exit status"
-grep -q "collectives is native or textbook" "$err" || fail "--collectives fancy: no reason given"
+grep -q "collectives is native, textbook or linear" "$err" || fail "--collectives fancy: no reason given"
+
+# the tree gather: at 8 ranks the subtrees hand on 1, 2 and 4 blocks
+run_mpi 8 --collectives textbook --root 3 gather
+assert_eq "$(grep -c ' send dest=[0-9] tag=[0-9] count=4 ' "$out")" 1 "tree gather: one send of 4 blocks"
+assert_eq "$(grep -c ' send dest=[0-9] tag=[0-9] count=2 ' "$out")" 2 "tree gather: two sends of 2 blocks"
 
 echo "step: ok"
