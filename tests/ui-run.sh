@@ -27,7 +27,7 @@ wait_for '^ \[stderr\] ring: rank 2 done'
 T send-keys -t ui o
 wait_gone 'o closes'
 T send-keys -t ui '?'
-wait_for 'program output panel on / off'
+wait_for 'o +program output'
 quit 0 ring
 wait_for '^# result: .*ring ranks=3 check=passed'
 echo "ok run: ring screen, output panel"
