@@ -36,6 +36,11 @@ echo "ok run: ring screen, output panel"
 #    every rank, says so, exit 1, terminal restored
 start 100 30 "$MPILOOM run -n 2 -- $progs/deadlock"
 wait_for '2 ranks \| [4-9] events \| LIVE'
+# who waits for whom: each rank's receive shown blocked, and in words
+wait_for '^r0 .*r blocked '
+wait_for '^r1 .*r blocked '
+wait_for '^ rank 0 is blocked in recv from rank 1, tag 0'
+wait_for '^ rank 1 is blocked in recv from rank 0, tag 0'
 T send-keys -t ui o
 wait_for 'deadlock: rank 1 \(pid [0-9]+\) receives from rank 0 first'
 quit 1 deadlock
