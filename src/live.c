@@ -117,21 +117,6 @@ static int live_key(void *ctx, struct session *s, const struct key *k)
 	return stepper_key(sp, k->ch);
 }
 
-/* Events are kept in sequence order: a binary search by seq. */
-static int find_seq(const struct store *st, uint32_t rank, uint32_t seq, struct event_ref *out)
-{
-	size_t lo = 0, hi = store_rank_count(st, rank);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (store_event(st, (struct event_ref){rank, (uint32_t)mid})->seq < seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*out = (struct event_ref){rank, (uint32_t)lo};
-	return lo < store_rank_count(st, rank) && store_event(st, *out)->seq == seq;
-}
-
 /* Once the call a step let go has completed, it is selected: the detail
  * pane's first line then says what the step did. */
 static void show_step(struct live *lv, struct session *s, const struct stepper *sp)
@@ -139,7 +124,7 @@ static void show_step(struct live *lv, struct session *s, const struct stepper *
 	uint32_t rank, seq;
 	struct event_ref ref;
 	if (sp->steps == lv->shown_step || !stepper_last_call(sp, &rank, &seq) ||
-	    !find_seq(s->store, rank, seq, &ref))
+	    !store_find_seq(s->store, rank, seq, &ref))
 		return;
 	lv->shown_step = sp->steps;
 	s->view.sel = ref;

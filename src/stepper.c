@@ -265,6 +265,8 @@ static int take_press(struct stepper *sp, const struct store *st)
 	int r = completing(sp, st, 1);
 	if (r < 0)
 		r = completing(sp, st, 0);
+	/* a collective that will complete is every rank's at once */
+	int all = r >= 0 && event_is_collective(store_pending(st, (uint32_t)r));
 	if (r < 0) {
 		for (r = 0; r < (int)sp->nranks && state_of(sp, st, (uint32_t)r) != R_HELD; r++)
 			;
@@ -272,8 +274,7 @@ static int take_press(struct stepper *sp, const struct store *st)
 			return 0;
 	}
 	struct step *s = new_step(sp, st, 'n');
-	const struct event *p = store_pending(st, (uint32_t)r);
-	if (!event_is_collective(p) || !completes(sp, st, p)) {
+	if (!all) {
 		let_go(sp, st, (uint32_t)r, s);
 		return 1;
 	}

@@ -166,6 +166,15 @@ static int index_of_seq(const struct store_rank *sr, uint32_t seq, uint32_t *ind
 	return 1;
 }
 
+int store_find_seq(const struct store *st, uint32_t rank, uint32_t seq, struct event_ref *out)
+{
+	uint32_t index;
+	if (rank >= st->nranks || !index_of_seq(&st->ranks[rank], seq, &index))
+		return 0;
+	*out = (struct event_ref){rank, index};
+	return 1;
+}
+
 /* A completion names its posting by sequence number (aux + 1 on the
  * wire); kept as an index. Returns where the request was posted: the
  * posting's index, or the event's own when the posting is unknown (lost,

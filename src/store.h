@@ -46,6 +46,8 @@ const struct event *store_event(const struct store *st, struct event_ref ref);
 const uint8_t *store_preview(const struct store *st, struct event_ref ref);
 /* Returns 1 and sets *partner for a matched send or receive. */
 int store_partner(const struct store *st, struct event_ref ref, struct event_ref *partner);
+/* Returns 1 and sets *out to the rank's event with sequence number seq. */
+int store_find_seq(const struct store *st, uint32_t rank, uint32_t seq, struct event_ref *out);
 
 /* A completion (Wait, Test ...) and the posting (Isend, Irecv) of the
  * request it completed, both ways: 1 when known. */

@@ -29,18 +29,11 @@ int textbook_can_reduce(MPI_Op op)
 	return PMPI_Op_commutative(op, &commute) == MPI_SUCCESS && commute;
 }
 
+/* The tree's depth for p ranks; for a power of two, its exponent. */
 static int ceil_log2(int p)
 {
 	int l = 0;
 	while ((1 << l) < p)
-		l++;
-	return l;
-}
-
-static int log2_of(int mask)
-{
-	int l = 0;
-	while ((1 << l) < mask)
 		l++;
 	return l;
 }
@@ -167,7 +160,7 @@ int textbook_bcast(void *buf, int count, MPI_Datatype dt, int root)
 	while (mask < p) {
 		if (vr & mask) {
 			rc = tb_recv(buf, count, dt, (vr - mask + root) % p,
-				     levels - 1 - log2_of(mask));
+				     levels - 1 - ceil_log2(mask));
 			break;
 		}
 		mask <<= 1;
@@ -176,7 +169,7 @@ int textbook_bcast(void *buf, int count, MPI_Datatype dt, int root)
 	for (mask >>= 1; mask > 0 && rc == MPI_SUCCESS; mask >>= 1)
 		if (vr + mask < p)
 			rc = tb_send(buf, count, dt, (vr + mask + root) % p,
-				     levels - 1 - log2_of(mask));
+				     levels - 1 - ceil_log2(mask));
 	return rc;
 }
 
@@ -204,9 +197,9 @@ static int reduce_up(void *acc, void *tmp, int count, MPI_Datatype dt, MPI_Op op
 		return linear_reduce(acc, tmp, count, dt, op, root);
 	for (int mask = 1; mask < p && rc == MPI_SUCCESS; mask <<= 1) {
 		if (vr & mask)
-			return tb_send(acc, count, dt, (vr - mask + root) % p, log2_of(mask));
+			return tb_send(acc, count, dt, (vr - mask + root) % p, ceil_log2(mask));
 		if (vr + mask < p) {
-			rc = tb_recv(tmp, count, dt, (vr + mask + root) % p, log2_of(mask));
+			rc = tb_recv(tmp, count, dt, (vr + mask + root) % p, ceil_log2(mask));
 			if (rc == MPI_SUCCESS)
 				rc = PMPI_Reduce_local(tmp, acc, count, dt, op);
 		}
@@ -271,13 +264,13 @@ static int tree_gather(const void *sendbuf, void *recvbuf, int c, MPI_Datatype d
 	for (int mask = 1; mask < p && rc == MPI_SUCCESS; mask <<= 1) {
 		int have = mask < p - vr ? mask : p - vr;
 		if (vr & mask) {
-			rc = tb_send(tmp, c * have, dt, (vr - mask + root) % p, log2_of(mask));
+			rc = tb_send(tmp, c * have, dt, (vr - mask + root) % p, ceil_log2(mask));
 			break;
 		}
 		if (vr + mask < p) {
 			int more = mask < p - vr - mask ? mask : p - vr - mask;
 			rc = tb_recv(tmp + block * (size_t)mask, c * more, dt, (vr + mask + root) % p,
-				     log2_of(mask));
+				     ceil_log2(mask));
 		}
 	}
 	for (int j = 0; r == root && rc == MPI_SUCCESS && j < p; j++)
