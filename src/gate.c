@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "tracer.h"
+#include "xalloc.h"
 
 #define TAG_STEP 78
 /* A running call is reported once it has lasted this long: soon after a
@@ -16,7 +18,7 @@
 #define BLOCKED_STEP_NS 100000000
 #define BLOCKED_NS 300000000
 
-enum command { CMD_RELEASE = 1, CMD_STEP_ON, CMD_STEP_OFF };
+enum command { CMD_RELEASE = 1, CMD_STEP_ON, CMD_STEP_OFF, CMD_BYE };
 
 void gate_init(struct tracer *tr)
 {
@@ -30,6 +32,14 @@ void gate_init(struct tracer *tr)
 	atomic_store(&g->stepping, tr->opts.steppable && tr->opts.step);
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->cond, NULL);
+	pthread_mutex_init(&g->cmd_lock, NULL);
+	g->gone = tr->rank == 0 && g->listening ? xcalloc((size_t)tr->size, 1) : NULL;
+}
+
+void gate_free(struct tracer *tr)
+{
+	free(tr->gate.gone);
+	tr->gate.gone = NULL;
 }
 
 static void publish(struct gate *g, const struct event *call, int state, int64_t since)
@@ -129,7 +139,7 @@ static void obey(struct gate *g, int cmd)
 	pthread_mutex_lock(&g->lock);
 	if (cmd == CMD_RELEASE)
 		g->releases++;
-	else
+	else if (cmd == CMD_STEP_ON || cmd == CMD_STEP_OFF)
 		atomic_store(&g->stepping, cmd == CMD_STEP_ON);
 	pthread_cond_broadcast(&g->cond);
 	pthread_mutex_unlock(&g->lock);
@@ -152,13 +162,45 @@ int gate_take_commands(struct tracer *tr)
 	}
 }
 
+/* Under cmd_lock, so that a command and the goodbye, sent by different
+ * threads, are ordered: none can reach a rank that stopped listening (it
+ * would stay unmatched when MPI ends). */
 static int command(struct tracer *tr, uint32_t rank, int cmd)
 {
+	struct gate *g = &tr->gate;
 	if (rank == 0) {
-		obey(&tr->gate, cmd);
+		obey(g, cmd);
 		return MPI_SUCCESS;
 	}
-	return PMPI_Send(&cmd, 1, MPI_INT, (int)rank, TAG_STEP, tr->comm);
+	int rc = MPI_SUCCESS;
+	pthread_mutex_lock(&g->cmd_lock);
+	if (!g->gone[rank])
+		rc = PMPI_Send(&cmd, 1, MPI_INT, (int)rank, TAG_STEP, tr->comm);
+	if (cmd == CMD_BYE)
+		g->gone[rank] = 1;
+	pthread_mutex_unlock(&g->cmd_lock);
+	return rc;
+}
+
+int gate_rank_gone(struct tracer *tr, uint32_t rank)
+{
+	if (!tr->gate.listening || rank == 0 || rank >= (uint32_t)tr->size)
+		return MPI_SUCCESS;
+	return command(tr, rank, CMD_BYE);
+}
+
+/* After the rank's final batch: what rank 0 still sent, up to its goodbye. */
+int gate_last_commands(struct tracer *tr)
+{
+	if (!tr->gate.listening)
+		return MPI_SUCCESS;
+	for (;;) {
+		int cmd;
+		int rc = PMPI_Recv(&cmd, 1, MPI_INT, 0, TAG_STEP, tr->comm, MPI_STATUS_IGNORE);
+		if (rc != MPI_SUCCESS || cmd == CMD_BYE)
+			return rc;
+		obey(&tr->gate, cmd);
+	}
 }
 
 int trace_release(uint32_t rank)

@@ -159,6 +159,9 @@ static void *ship_to_root(void *arg)
 		if (stopping) {
 			if (send_batch(tr, buf, 0, BATCH_FINAL, tr->seq) != MPI_SUCCESS)
 				fprintf(stderr, "mpiloom: rank %d: final batch failed\n", tr->rank);
+			else if (gate_last_commands(tr) != MPI_SUCCESS)
+				fprintf(stderr, "mpiloom: rank %d: stepping commands failed\n",
+					tr->rank);
 			break;
 		}
 		ring_wait(&tr->ring, POLL_NS);
@@ -200,6 +203,8 @@ static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int sour
 	if (flags & BATCH_FINAL)
 		tracer_rank_done(tr, (uint32_t)source, total);
 	pthread_mutex_unlock(&tr->store_lock);
+	if ((flags & BATCH_FINAL) && gate_rank_gone(tr, (uint32_t)source) != MPI_SUCCESS)
+		return -1;
 	if (flags & BATCH_FLUSH) {
 		/* the rank dies next: its events and ours on disk, then say so */
 		drain_own(tr);

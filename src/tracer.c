@@ -475,6 +475,7 @@ void tracer_stop(void)
 	close_probe(tr);
 	tr->ready = 0;
 	shipper_stop(tr);
+	gate_free(tr);
 	ring_free(&tr->ring);
 	reqtable_free(&tr->reqs);
 	reqtable_free(&tr->persistent);

@@ -30,6 +30,9 @@ struct gate {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned releases;
+	/* rank 0: no command goes to a rank after its goodbye (cmd_lock) */
+	pthread_mutex_t cmd_lock;
+	unsigned char *gone;
 	/* the shipper's: what it last reported */
 	unsigned reported_gen;
 	int reported_state;
@@ -171,6 +174,11 @@ int gate_report(struct tracer *tr, struct event *out);
 int gate_take_commands(struct tracer *tr);
 void gate_init(struct tracer *tr);
 void gate_leave(struct tracer *tr);
+/* A rank's last batch came (rank 0) / was sent (the rank): the goodbye
+ * that keeps a command from arriving after the rank stopped listening. */
+int gate_rank_gone(struct tracer *tr, uint32_t rank);
+int gate_last_commands(struct tracer *tr);
+void gate_free(struct tracer *tr);
 int shipper_start(struct tracer *tr);
 void shipper_stop(struct tracer *tr);
 
