@@ -19,11 +19,13 @@
 #define BATCH_MAGIC 0x4d4f4f4cu /* "LOOM" */
 #define BATCH_FINAL 1u
 #define BATCH_FLUSH 2u /* a rank is about to die: rank 0 writes its log now */
-#define TAG_FLUSHED 78	/* rank 0's answer: written */
+#define TAG_FLUSHED 79	/* rank 0's answer: written (78 is the gate's) */
 #define FLUSH_WAIT_NS 1000000000LL
 #define HEADER_SIZE 20
 #define FLUSH_INTERVAL_NS 10000000 /* a live view lags by at most this */
 #define POLL_NS 1000000
+#define SEND_WAIT_NS 60000000000LL /* rank 0 takes no batch for this long: lost */
+#define FINAL_WAIT_NS 60000000000LL
 #define RECORD_FLUSH_NS 100000000
 
 struct batch_header {
@@ -77,30 +79,119 @@ static size_t fill_batch(struct ring *ring, uint8_t *buf)
 	return total;
 }
 
+/* Batches go out with Isend from a few buffers, tested on each tick: a
+ * shipper blocked in a send would spin in MPI's progress engine and fight
+ * the program's own thread for MPI's lock on every one of its calls. */
+#define OUTBOX_SLOTS 4
+
+struct outbox {
+	uint8_t *buf[OUTBOX_SLOTS];
+	MPI_Request req[OUTBOX_SLOTS];
+	int busy; /* sends in flight */
+};
+
+static void outbox_init(struct outbox *o)
+{
+	for (int i = 0; i < OUTBOX_SLOTS; i++) {
+		o->buf[i] = xmalloc(HEADER_SIZE + (size_t)BATCH_MAX * EVENT_RECORD_WIRE_SIZE);
+		o->req[i] = MPI_REQUEST_NULL;
+	}
+	o->busy = 0;
+}
+
+static void outbox_free(struct outbox *o)
+{
+	for (int i = 0; i < OUTBOX_SLOTS; i++)
+		free(o->buf[i]);
+}
+
+/* Frees the slots whose sends finished and counts the others. */
+static int outbox_test(struct outbox *o)
+{
+	if (o->busy == 0)
+		return MPI_SUCCESS;
+	int idx[OUTBOX_SLOTS], n;
+	MPI_Status st[OUTBOX_SLOTS];
+	int rc = PMPI_Testsome(OUTBOX_SLOTS, o->req, &n, idx, st);
+	o->busy = 0;
+	for (int i = 0; i < OUTBOX_SLOTS; i++)
+		o->busy += o->req[i] != MPI_REQUEST_NULL;
+	return rc;
+}
+
+/* A free buffer, once a send in flight has finished if all are; -1 when
+ * that did not happen within wait_ns or MPI failed. */
+static int outbox_slot(struct outbox *o, int64_t wait_ns)
+{
+	int64_t t0 = clock_now_ns();
+	for (;;) {
+		for (int i = 0; i < OUTBOX_SLOTS; i++)
+			if (o->req[i] == MPI_REQUEST_NULL)
+				return i;
+		if (outbox_test(o) != MPI_SUCCESS)
+			return -1;
+		if (o->busy == OUTBOX_SLOTS) {
+			if (clock_now_ns() - t0 >= wait_ns)
+				return -1;
+			pause_ns(POLL_NS / 8);
+		}
+	}
+}
+
 /* total (events this rank recorded) is only known, and only read, once the
  * program's thread has stopped recording: in the final batch. */
-static int send_batch(struct tracer *tr, uint8_t *buf, size_t nrec, uint32_t flags,
-		      uint32_t total)
+static int send_batch(struct tracer *tr, struct outbox *o, int slot, size_t nrec,
+		      uint32_t flags, uint32_t total)
 {
 	struct batch_header h = {BATCH_MAGIC, (uint32_t)tr->rank, (uint32_t)nrec, flags, total};
-	encode_header(buf, &h);
+	encode_header(o->buf[slot], &h);
 	int bytes = (int)(HEADER_SIZE + nrec * EVENT_RECORD_WIRE_SIZE);
-	return PMPI_Send(buf, bytes, MPI_BYTE, 0, TAG_BATCH, tr->comm);
+	int rc = PMPI_Isend(o->buf[slot], bytes, MPI_BYTE, 0, TAG_BATCH, tr->comm, &o->req[slot]);
+	o->busy += rc == MPI_SUCCESS;
+	return rc;
+}
+
+/* A batch with no records and these flags. */
+static int send_mark(struct tracer *tr, struct outbox *o, uint32_t flags, uint32_t total,
+		     int64_t wait_ns)
+{
+	int slot = outbox_slot(o, wait_ns);
+	return slot < 0 ? MPI_ERR_OTHER : send_batch(tr, o, slot, 0, flags, total);
+}
+
+/* Every send finished, or -1 after wait_ns. */
+static int outbox_drain(struct outbox *o, int64_t wait_ns)
+{
+	int64_t t0 = clock_now_ns();
+	for (;;) {
+		if (outbox_test(o) != MPI_SUCCESS)
+			return MPI_ERR_OTHER;
+		if (o->busy == 0)
+			return MPI_SUCCESS;
+		if (clock_now_ns() - t0 >= wait_ns)
+			return MPI_ERR_OTHER;
+		pause_ns(POLL_NS / 8);
+	}
 }
 
 /* The ring's records, then the pending call (read before the ring was
  * drained, so it never overtakes the events that came before it). */
-static int ship_all(struct tracer *tr, uint8_t *buf, const struct event *pending)
+static int ship_all(struct tracer *tr, struct outbox *o, const struct event *pending)
 {
 	for (;;) {
-		size_t n = fill_batch(&tr->ring, buf);
+		if (ring_used(&tr->ring) == 0 && pending == NULL)
+			return MPI_SUCCESS;
+		int slot = outbox_slot(o, SEND_WAIT_NS);
+		if (slot < 0)
+			return MPI_ERR_OTHER;
+		size_t n = fill_batch(&tr->ring, o->buf[slot]);
 		if (pending != NULL && n < BATCH_MAX) {
-			put_record(buf, n++, pending, NULL);
+			put_record(o->buf[slot], n++, pending, NULL);
 			pending = NULL;
 		}
 		if (n == 0)
 			return MPI_SUCCESS;
-		int rc = send_batch(tr, buf, n, 0, 0);
+		int rc = send_batch(tr, o, slot, n, 0, 0);
 		if (rc != MPI_SUCCESS)
 			return rc;
 	}
@@ -109,14 +200,16 @@ static int ship_all(struct tracer *tr, uint8_t *buf, const struct event *pending
 /* MPI_Abort or a crash on this rank (tracer_flush_for_abort): everything
  * is shipped, rank 0 is told to write its log, and its answer awaited (a
  * bounded wait: rank 0 may be gone already). */
-static int flush_before_end(struct tracer *tr, uint8_t *buf)
+static int flush_before_end(struct tracer *tr, struct outbox *o)
 {
-	int rc = ship_all(tr, buf, NULL), flag = 0;
+	int rc = ship_all(tr, o, NULL), flag = 0;
 	if (rc == MPI_SUCCESS)
-		rc = send_batch(tr, buf, 0, BATCH_FLUSH, 0);
+		rc = send_mark(tr, o, BATCH_FLUSH, 0, FLUSH_WAIT_NS);
 	int64_t t0 = clock_now_ns();
 	while (rc == MPI_SUCCESS && !flag && clock_now_ns() - t0 < FLUSH_WAIT_NS) {
-		rc = PMPI_Iprobe(0, TAG_FLUSHED, tr->comm, &flag, MPI_STATUS_IGNORE);
+		rc = outbox_test(o);
+		if (rc == MPI_SUCCESS)
+			rc = PMPI_Iprobe(0, TAG_FLUSHED, tr->comm, &flag, MPI_STATUS_IGNORE);
 		if (rc == MPI_SUCCESS && !flag)
 			pause_ns(POLL_NS / 4);
 	}
@@ -125,10 +218,23 @@ static int flush_before_end(struct tracer *tr, uint8_t *buf)
 	return rc;
 }
 
+/* The last batch carries the count of events this rank recorded; every
+ * send is finished before the goodbye, the shipper's last MPI traffic. */
+static void ship_final(struct tracer *tr, struct outbox *o)
+{
+	if (ship_all(tr, o, NULL) != MPI_SUCCESS ||
+	    send_mark(tr, o, BATCH_FINAL, tr->seq, FINAL_WAIT_NS) != MPI_SUCCESS ||
+	    outbox_drain(o, FINAL_WAIT_NS) != MPI_SUCCESS)
+		fprintf(stderr, "mpiloom: rank %d: final batch failed\n", tr->rank);
+	else if (gate_last_commands(tr) != MPI_SUCCESS)
+		fprintf(stderr, "mpiloom: rank %d: stepping commands failed\n", tr->rank);
+}
+
 static void *ship_to_root(void *arg)
 {
 	struct tracer *tr = arg;
-	uint8_t *buf = xmalloc(HEADER_SIZE + (size_t)BATCH_MAX * EVENT_RECORD_WIRE_SIZE);
+	struct outbox o;
+	outbox_init(&o);
 	int64_t last = clock_now_ns();
 	for (;;) {
 		int stopping = atomic_load(&tr->stopping);
@@ -136,38 +242,34 @@ static void *ship_to_root(void *arg)
 		int report = !stopping && gate_report(tr, &pending);
 		size_t used = ring_used(&tr->ring);
 		int64_t now = clock_now_ns();
-		if (used >= BATCH_MAX / 2 || (used > 0 && now - last >= FLUSH_INTERVAL_NS) ||
-		    stopping || report) {
-			if (ship_all(tr, buf, report ? &pending : NULL) != MPI_SUCCESS) {
-				fprintf(stderr, "mpiloom: rank %d: lost events: "
-						"sending to rank 0 failed\n",
-					tr->rank);
-				goto out;
-			}
+		if (stopping) {
+			ship_final(tr, &o);
+			break;
+		}
+		int rc = outbox_test(&o);
+		if (rc == MPI_SUCCESS &&
+		    (used >= BATCH_MAX / 2 || (used > 0 && now - last >= FLUSH_INTERVAL_NS) || report)) {
+			rc = ship_all(tr, &o, report ? &pending : NULL);
 			last = now;
 		}
-		if (!stopping && gate_take_commands(tr) != MPI_SUCCESS) {
+		if (rc != MPI_SUCCESS) {
+			fprintf(stderr, "mpiloom: rank %d: lost events: sending to rank 0 failed\n",
+				tr->rank);
+			break;
+		}
+		if (gate_take_commands(tr) != MPI_SUCCESS) {
 			fprintf(stderr, "mpiloom: rank %d: stepping commands failed\n", tr->rank);
-			goto out;
+			break;
 		}
 		if (atomic_load(&tr->flush_soon)) {
-			if (flush_before_end(tr, buf) != MPI_SUCCESS)
+			if (flush_before_end(tr, &o) != MPI_SUCCESS)
 				fprintf(stderr, "mpiloom: rank %d: flushing before the end failed\n",
 					tr->rank);
 			atomic_store(&tr->flush_soon, 0);
 		}
-		if (stopping) {
-			if (send_batch(tr, buf, 0, BATCH_FINAL, tr->seq) != MPI_SUCCESS)
-				fprintf(stderr, "mpiloom: rank %d: final batch failed\n", tr->rank);
-			else if (gate_last_commands(tr) != MPI_SUCCESS)
-				fprintf(stderr, "mpiloom: rank %d: stepping commands failed\n",
-					tr->rank);
-			break;
-		}
 		ring_wait(&tr->ring, POLL_NS);
 	}
-out:
-	free(buf);
+	outbox_free(&o);
 	return NULL;
 }
 
@@ -218,32 +320,69 @@ static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int sour
 	return (flags & BATCH_FINAL) ? 1 : 0;
 }
 
-/* Receives whatever batches are waiting; returns how many, or -1. */
-static int receive_batches(struct tracer *tr, uint8_t **buf, int *cap, int *finals)
+/* Rank 0 keeps receives posted for the batches and tests them on each
+ * tick, for the same reason the ranks do not block in their sends. They are
+ * taken in the order they were posted: MPI matched them in that order, so
+ * a rank's batches are kept in the order it sent them. */
+#define INBOX_SLOTS 4
+#define BATCH_BYTES (HEADER_SIZE + BATCH_MAX * EVENT_RECORD_WIRE_SIZE)
+
+struct inbox {
+	uint8_t *buf[INBOX_SLOTS];
+	MPI_Request req[INBOX_SLOTS];
+	int next; /* the oldest posted receive */
+};
+
+static int inbox_post(struct tracer *tr, struct inbox *in, int i)
+{
+	return PMPI_Irecv(in->buf[i], BATCH_BYTES, MPI_BYTE, MPI_ANY_SOURCE, TAG_BATCH, tr->comm,
+			  &in->req[i]);
+}
+
+static int inbox_open(struct tracer *tr, struct inbox *in)
+{
+	int rc = MPI_SUCCESS;
+	in->next = 0;
+	for (int i = 0; i < INBOX_SLOTS; i++) {
+		in->buf[i] = xmalloc(BATCH_BYTES);
+		in->req[i] = MPI_REQUEST_NULL;
+		if (rc == MPI_SUCCESS)
+			rc = inbox_post(tr, in, i);
+	}
+	return rc;
+}
+
+static void inbox_close(struct inbox *in)
+{
+	for (int i = 0; i < INBOX_SLOTS; i++) {
+		if (in->req[i] != MPI_REQUEST_NULL && PMPI_Cancel(&in->req[i]) == MPI_SUCCESS)
+			PMPI_Wait(&in->req[i], MPI_STATUS_IGNORE);
+		free(in->buf[i]);
+	}
+}
+
+/* Takes the batches that arrived; returns how many, or -1. */
+static int receive_batches(struct tracer *tr, struct inbox *in, int *finals)
 {
 	int got = 0;
 	for (;;) {
-		int flag, bytes;
+		int i = in->next, flag, bytes;
 		MPI_Status st;
-		if (PMPI_Iprobe(MPI_ANY_SOURCE, TAG_BATCH, tr->comm, &flag, &st) != MPI_SUCCESS)
+		if (PMPI_Test(&in->req[i], &flag, &st) != MPI_SUCCESS)
 			return -1;
 		if (!flag)
 			return got;
 		if (PMPI_Get_count(&st, MPI_BYTE, &bytes) != MPI_SUCCESS || bytes < 0)
 			return -1;
-		if (bytes > *cap) {
-			*buf = xreallocarray(*buf, (size_t)bytes, 1);
-			*cap = bytes;
-		}
-		if (PMPI_Recv(*buf, bytes, MPI_BYTE, st.MPI_SOURCE, TAG_BATCH, tr->comm,
-			      MPI_STATUS_IGNORE) != MPI_SUCCESS)
-			return -1;
-		int r = take_batch(tr, *buf, bytes, st.MPI_SOURCE);
+		int r = take_batch(tr, in->buf[i], bytes, st.MPI_SOURCE);
 		if (r < 0)
 			fprintf(stderr, "mpiloom: malformed event batch from rank %d\n",
 				st.MPI_SOURCE);
 		else
 			*finals += r;
+		if (inbox_post(tr, in, i) != MPI_SUCCESS)
+			return -1;
+		in->next = (i + 1) % INBOX_SLOTS;
 		got++;
 	}
 }
@@ -270,9 +409,14 @@ static void flush_recorder(struct tracer *tr, int64_t *last)
 static void *collect(void *arg)
 {
 	struct tracer *tr = arg;
-	int cap = HEADER_SIZE + BATCH_MAX * EVENT_RECORD_WIRE_SIZE, finals = 0;
-	uint8_t *buf = xmalloc((size_t)cap);
+	struct inbox in;
+	int finals = 0;
 	int64_t last_flush = clock_now_ns();
+	if (inbox_open(tr, &in) != MPI_SUCCESS) {
+		fprintf(stderr, "mpiloom: rank 0: receiving events failed\n");
+		inbox_close(&in);
+		return NULL;
+	}
 	for (;;) {
 		int stopping = atomic_load(&tr->stopping);
 		struct event pending;
@@ -284,7 +428,7 @@ static void *collect(void *arg)
 			tracer_keep(tr, &pending, none);
 			pthread_mutex_unlock(&tr->store_lock);
 		}
-		int got = receive_batches(tr, &buf, &cap, &finals);
+		int got = receive_batches(tr, &in, &finals);
 		if (got < 0) {
 			fprintf(stderr, "mpiloom: rank 0: receiving events failed\n");
 			break;
@@ -299,7 +443,7 @@ static void *collect(void *arg)
 		if (got == 0)
 			pause_ns(POLL_NS);
 	}
-	free(buf);
+	inbox_close(&in);
 	return NULL;
 }
 
