@@ -82,7 +82,7 @@ void tracer_gate(struct call *c)
 	publish(g, &c->rec.ev, GATE_HELD, now);
 	sem_post(&tr->ring.wake); /* the shipper reports it now, not in a while */
 	wait_release(g);
-	c->t0 = clock_now_ns(); /* the call begins when it is let go */
+	c->t0 = fastclock_ns(&tr->fast); /* the call begins when it is let go */
 	publish(g, NULL, GATE_RUNNING, c->t0);
 }
 

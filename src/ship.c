@@ -238,6 +238,7 @@ static void *ship_to_root(void *arg)
 	int64_t last = clock_now_ns();
 	for (;;) {
 		int stopping = atomic_load(&tr->stopping);
+		fastclock_anchor(&tr->fast);
 		struct event pending;
 		int report = !stopping && gate_report(tr, &pending);
 		size_t used = ring_used(&tr->ring);
@@ -419,6 +420,7 @@ static void *collect(void *arg)
 	}
 	for (;;) {
 		int stopping = atomic_load(&tr->stopping);
+		fastclock_anchor(&tr->fast);
 		struct event pending;
 		int report = gate_report(tr, &pending);
 		drain_own(tr);

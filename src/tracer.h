@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 
 #include "clock.h"
+#include "fastclock.h"
 #include "event.h"
 #include "reqtable.h"
 #include "ring.h"
@@ -47,6 +48,7 @@ struct tracer {
 	MPI_Comm textbook_comm; /* textbook collectives' messages, or NULL */
 	struct trace_options opts;
 	struct clock_sync clock;
+	struct fastclock fast; /* the traced calls' clock */
 	int64_t max_rtt;
 	struct ring ring;
 	uint32_t seq;
