@@ -747,9 +747,8 @@ static inline uint32_t slice4(uint32_t w, int k)
 	       crc_table[k + 1][(w >> 16) & 0xff] ^ crc_table[k][w >> 24];
 }
 
-uint32_t crc32_update(uint32_t crc, const void *buf, size_t n)
+static uint32_t update_tables(uint32_t crc, const uint8_t *p, size_t n)
 {
-	const uint8_t *p = buf;
 	while (n >= 16) {
 		crc = slice4(crc ^ load32(p), 12) ^ slice4(load32(p + 4), 8) ^
 		      slice4(load32(p + 8), 4) ^ slice4(load32(p + 12), 0);
@@ -759,4 +758,79 @@ uint32_t crc32_update(uint32_t crc, const void *buf, size_t n)
 	while (n-- > 0)
 		crc = crc >> 8 ^ crc_table[0][(crc ^ *p++) & 0xff];
 	return crc;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_CLMUL_PATH 1
+
+/* Carry-less multiplication ("folding", after Gopal et al., Intel 2009):
+ * 64 bytes a step in four lanes, then the lanes folded into one and
+ * reduced to 32 bits (Barrett). About ten times the tables' rate, which
+ * matters because a replay checks every byte it loads. The constants are
+ * powers of x modulo the polynomial, bit-reflected: x^(512+32) and
+ * x^(512-32) fold across 64 bytes, x^(128+32) and x^(128-32) across 16,
+ * x^64 takes 64 bits to 32, and mu and P itself do the reduction. */
+#define K_512_HI 0x1c6e41596ull
+#define K_512_LO 0x154442bd4ull
+#define K_128_HI 0x0ccaa009eull
+#define K_128_LO 0x1751997d0ull
+#define K_64 0x163cd6124ull
+#define BARRETT_MU 0x1f7011641ull
+#define BARRETT_P 0x1db710641ull
+
+__attribute__((target("pclmul,sse4.1"))) static __m128i fold(__m128i x, __m128i k, __m128i next)
+{
+	__m128i lo = _mm_clmulepi64_si128(x, k, 0x00);
+	__m128i hi = _mm_clmulepi64_si128(x, k, 0x11);
+	return _mm_xor_si128(_mm_xor_si128(lo, hi), next);
+}
+
+static inline __m128i load128(const uint8_t *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* n >= 64 and a multiple of 16. */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t update_clmul(uint32_t crc,
+								       const uint8_t *p, size_t n)
+{
+	__m128i x0 = _mm_xor_si128(load128(p), _mm_cvtsi32_si128((int)crc));
+	__m128i x1 = load128(p + 16), x2 = load128(p + 32), x3 = load128(p + 48);
+	__m128i k = _mm_set_epi64x((long long)K_512_HI, (long long)K_512_LO);
+	for (p += 64, n -= 64; n >= 64; p += 64, n -= 64) {
+		x0 = fold(x0, k, load128(p));
+		x1 = fold(x1, k, load128(p + 16));
+		x2 = fold(x2, k, load128(p + 32));
+		x3 = fold(x3, k, load128(p + 48));
+	}
+	k = _mm_set_epi64x((long long)K_128_HI, (long long)K_128_LO);
+	x0 = fold(fold(fold(x0, k, x1), k, x2), k, x3);
+	for (; n >= 16; p += 16, n -= 16)
+		x0 = fold(x0, k, load128(p));
+	/* 128 bits to 64, shifted by the 32 zero bits a CRC appends */
+	x0 = _mm_xor_si128(_mm_clmulepi64_si128(x0, k, 0x10), _mm_srli_si128(x0, 8));
+	__m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+	__m128i k64 = _mm_set_epi64x(0, (long long)K_64);
+	x0 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x0, mask32), k64, 0x00),
+			   _mm_srli_si128(x0, 4));
+	__m128i bp = _mm_set_epi64x((long long)BARRETT_MU, (long long)BARRETT_P);
+	__m128i t = _mm_clmulepi64_si128(_mm_and_si128(x0, mask32), bp, 0x10);
+	t = _mm_clmulepi64_si128(_mm_and_si128(t, mask32), bp, 0x00);
+	return (uint32_t)_mm_extract_epi32(_mm_xor_si128(t, x0), 1);
+}
+#endif
+
+uint32_t crc32_update(uint32_t crc, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+#ifdef HAVE_CLMUL_PATH
+	if (n >= 64 && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) {
+		size_t whole = n & ~(size_t)15;
+		crc = update_clmul(crc, p, whole);
+		p += whole;
+		n -= whole;
+	}
+#endif
+	return update_tables(crc, p, n);
 }

@@ -1,7 +1,8 @@
 /* CRC-32 as in zlib, PNG and IEEE 802.3 (polynomial 0x04c11db7, bits
  * reflected, initial value and final xor 0xffffffff): the log's checksum.
- * It runs over every byte a replay loads, so it is table-driven, sixteen
- * bytes per step. */
+ * It runs over every byte a replay loads, so it folds with carry-less
+ * multiplication where the processor has it, and is table-driven, sixteen
+ * bytes per step, elsewhere. */
 #ifndef MPILOOM_CRC32_H
 #define MPILOOM_CRC32_H
 
