@@ -22,6 +22,20 @@ run_plain --text gather
 launched 4 "[1, 4, 9, 16]"
 echo "ok mpiloom --text gather: 4 ranks by default"
 
+# Without --text, a standard output that is no terminal gets the text
+# view: from the launcher and under mpiexec typed by hand; no escapes.
+esc=$(printf '\033')
+run_plain -n 2 gather
+launched 2 "[1, 4]"
+grep -q "$esc" "$out" && fail "escape sequences in the text view"
+echo "ok mpiloom -n 2 gather > file: the text view"
+cmd="$MPIEXEC -n 3 $MPILOOM gather"
+rc=0
+with_preload timeout -k 5 60 "$MPIEXEC" -n 3 "$MPILOOM" gather </dev/null >"$out" 2>"$err" || rc=$?
+launched 3 "[1, 4, 9]"
+grep -q "$esc" "$out" && fail "escape sequences in the text view under mpiexec"
+echo "ok mpiexec -n 3 mpiloom gather > file: the text view"
+
 # Found through PATH, and by a relative path from elsewhere.
 cmd="PATH=$top_builddir/src:\$PATH mpiloom -n 2 --text gather"
 rc=0
