@@ -189,6 +189,13 @@ static void test_many_ranks(void)
 	CHECK(lay.spacing == 1 && lay.ranks_shown == 22);
 	CHECK(find_row(&cv, "r40", row) == 1);
 	CHECK(find_row(&cv, "r61", row) == 22);
+	/* r62 and r63 are below: the axis line says so under the labels */
+	canvas_row_ascii(&cv, 23, row);
+	CHECK(strncmp(row, "v2 ", 3) == 0);
+	v.top_rank = 42;
+	frame_draw(&cv, st, &v, &info, &lay);
+	canvas_row_ascii(&cv, 23, row);
+	CHECK(strncmp(row, "^42 ", 4) == 0);
 	canvas_free(&cv);
 	store_free(st);
 }
