@@ -100,6 +100,18 @@ else
 	echo "skip newer version: no python3"
 fi
 
+# strings and payloads of a log are escaped: tests/hostile-log writes
+# quotes, escape sequences, control characters and invalid UTF-8 in the
+# header, the result and a payload; dump and info print none of them raw
+with_preload "$top_builddir/tests/hostile-log" "$tmp/hostile.loom" || fail "hostile-log"
+for cmd in dump info; do
+	with_preload "$MPILOOM" "$cmd" "$tmp/hostile.loom" >"$out" 2>"$err" || fail "$cmd of the hostile log exited $?"
+	LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177-\377]')" "$out" "$err" &&
+		fail "$cmd of the hostile log printed a raw control or non-ASCII byte"
+	grep -q 'x1b\[31m' "$out" || fail "$cmd of the hostile log: no escaped ESC"
+done
+echo "ok hostile strings escaped"
+
 # a file that cannot be written: refused before any rank starts
 rc=0
 with_preload timeout 20 "$MPILOOM" -n 2 --text --record /nonexistent/dir/x.loom gather </dev/null >"$out" 2>"$err" || rc=$?
