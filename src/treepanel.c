@@ -318,9 +318,9 @@ static int compare_tree(const struct store *st, int64_t horizon, struct strbuf *
 static int level_lines(const struct store *st, int64_t horizon, struct node *nodes,
 		       unsigned top, int width, struct strbuf *lines, int room, int *any)
 {
-	unsigned n = top < MAX_LEVELS ? top + 1 : MAX_LEVELS, last = 0;
-	struct strbuf *lv = xcalloc(n, sizeof *lv);
-	for (unsigned l = 0; l < n; l++) {
+	unsigned all = top < MAX_LEVELS ? top + 1 : MAX_LEVELS, n = all, last = 0;
+	struct strbuf *lv = xcalloc(all, sizeof *lv);
+	for (unsigned l = 0; l < all; l++) {
 		int some = 0;
 		level_line(st, horizon, nodes, l, width, &lv[l], &some);
 		if (some)
@@ -331,15 +331,17 @@ static int level_lines(const struct store *st, int64_t horizon, struct node *nod
 		unsigned end = last > (unsigned)room - 2 ? last : (unsigned)room - 2;
 		first = end - ((unsigned)room - 2);
 		n = end + 1;
-		if (first > 0)
-			strbuf_printf(&lines[k++], "L0%s L%u not shown: a taller window shows them",
-				      first > 1 ? " to" : "", first - 1);
+		if (first == 1)
+			strbuf_puts(&lines[k++], "L0 not shown: a taller window shows it");
+		else if (first > 1)
+			strbuf_printf(&lines[k++], "L0 to L%u not shown: a taller window shows them",
+				      first - 1);
 		else
 			n = (unsigned)room; /* no note: a level more instead */
 	}
 	for (unsigned l = first; l < n && (int)k < room; l++)
 		strbuf_puts(&lines[k++], strbuf_str(&lv[l]));
-	for (unsigned l = 0; l < (top < MAX_LEVELS ? top + 1 : MAX_LEVELS); l++)
+	for (unsigned l = 0; l < all; l++)
 		strbuf_free(&lv[l]);
 	free(lv);
 	return (int)k;

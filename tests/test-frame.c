@@ -3,6 +3,7 @@
  * pane's status fields, help, and the notice for a too small terminal. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,7 +220,9 @@ static struct store *tree_sum(uint32_t p)
 			part[r - step] += part[r];
 		}
 	}
-	add_result(st, 0, 1000000, "sum = 2080, expected 2080");
+	char text[64];
+	snprintf(text, sizeof text, "sum = %g, expected %g", part[0], part[0]);
+	add_result(st, 0, 1000000, text);
 	free(part);
 	return st;
 }
@@ -253,6 +256,24 @@ static void test_tree_panel_64(void)
 	CHECK(find_row(&cv, "L5   r0=528+1552=2080   wall ", row) > 0);
 	CHECK(find_row(&cv, "L3   r0=36+100=136", row) > 0 && strstr(row, "   wall ") != NULL);
 	CHECK(lay.ranks_shown >= 4);
+	/* a replay up to level 3: the levels so far stay in sight */
+	v.horizon = 450000;
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, " L0 not shown: a taller window shows it", row) > 0);
+	CHECK(find_row(&cv, "L3   r0=36+100=136", row) > 0);
+	CHECK(find_row(&cv, "sum at r0: 136", row) > 0);
+	v.horizon = INT64_MAX;
+	canvas_free(&cv);
+	store_free(st);
+	/* 32 ranks, five levels, in 24 lines: the note and the last three */
+	st = tree_sum(32);
+	view_fit(&v, st);
+	canvas_init(&cv, 24, 80);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, " L0 to L1 not shown: a taller window shows them", row) > 0);
+	CHECK(find_row(&cv, "L2   r0=10+26=36", row) > 0);
+	CHECK(find_row(&cv, "L4   r0=136+392=528   wall ", row) > 0);
+	CHECK(find_row(&cv, "sum at r0: 528", row) > 0);
 	canvas_free(&cv);
 	store_free(st);
 }
