@@ -206,8 +206,25 @@ wait_for 'paused x64 at end' 30
 T send-keys -t ui q
 finished
 grep -q 'EXIT=0' "$tmp/exit" || fail "replay exit status $(cat "$tmp/exit")"
-replay_log=
 echo "ok replay"
+
+# 8b. a replay owns the terminal itself: started too small, then enlarged
+#     past any size it had, it draws at the new width (curses' own
+#     SIGWINCH handling once shrank it back to the size it started with)
+start 70 20 "$MPILOOM replay $tmp/run.loom"
+wait_for 'needs at least 80x24 \(this is 70x20\)'
+T resize-window -t ui -x 130 -y 32
+wait_for 'REPLAY \| paused x1 at start'
+i=0
+until [ "$(screen | head -n 1 | LC_ALL=C.UTF-8 wc -m)" -gt 121 ]; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "the status bar is not 130 columns wide"
+	sleep 0.1
+done
+screen | head -n 1 | grep -q '? help  q quit$' || fail "no key hint at the right end"
+quit 0 "replay after a resize: exit status"
+replay_log=
+echo "ok replay resized"
 
 # 9. lecture mode: every rank held before its first call, n lets one go
 #    and the detail pane says what it did, space runs the rest freely
