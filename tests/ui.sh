@@ -191,6 +191,11 @@ T send-keys -t ui Enter
 wait_for "\\| $n events? \\| REPLAY \\| paused x0\\.25 at "
 T send-keys -t ui ']' ']'
 wait_for 'paused x1 at '
+# a time past any run (20 digits): the end
+T send-keys -t ui g
+T send-keys -t ui -l 99999999999999999999
+T send-keys -t ui Enter
+wait_for '\| 18 events \| REPLAY \| paused x1 at end'
 T send-keys -t ui End
 wait_for 'at end'
 wait_for 'sum at r0: 10'
