@@ -1,11 +1,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detail.h"
 #include "frame.h"
 #include "treepanel.h"
+#include "xalloc.h"
 
 #define TREE_LINES 8
 
@@ -73,10 +75,12 @@ static int draw_detail(struct canvas *cv, const struct store *st, const struct v
 	return DETAIL_LINES + 1;
 }
 
-static int tree_height(const struct store *st, const struct view *v, const char *scenario,
-		       struct strbuf *lines)
+/* The tree panel's lines: a third of a tall screen, so that 64 ranks'
+ * six levels fit in 30 rows, and at least TREE_LINES - 1. */
+static int tree_room(const struct canvas *cv)
 {
-	return treepanel_lines(st, scenario, v->horizon, lines, TREE_LINES - 1);
+	int room = (cv->rows - 2) / 3;
+	return room > TREE_LINES - 1 ? room : TREE_LINES - 1;
 }
 
 /* n lines of text from p, under a title bar at y. */
@@ -201,16 +205,16 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 	else if (fi->table != NULL && fi->state != RUN_LIVE && !v->show_tree)
 		bottom = draw_table(cv, fi->table, bottom);
 	else if (v->show_tree) {
-		struct strbuf lines[TREE_LINES];
-		for (int i = 0; i < TREE_LINES; i++)
-			lines[i] = (struct strbuf)STRBUF_INIT;
-		int n = tree_height(st, v, fi->scenario, lines);
+		int room = tree_room(cv);
+		struct strbuf *lines = xcalloc((size_t)room, sizeof *lines);
+		int n = treepanel_lines(st, fi->scenario, v->horizon, lines, room, cv->cols - 2);
 		if (n > 0) {
 			bottom -= n + 1;
 			draw_lines(cv, bottom, lines, n, " tree ");
 		}
-		for (int i = 0; i < TREE_LINES; i++)
+		for (int i = 0; i < room; i++)
 			strbuf_free(&lines[i]);
+		free(lines);
 	}
 	timeline_draw(cv, st, v, 1, bottom - 1, lay);
 	draw_result(cv, fi, cv->rows - 1);

@@ -82,7 +82,7 @@ static int run_plain(char **args)
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-int launch_run(long nprocs, int text, int argc, char **argv)
+int launch_run(const struct options *o, char **argv)
 {
 	char *self = launch_self_path();
 	if (self == NULL) {
@@ -96,19 +96,21 @@ int launch_run(long nprocs, int text, int argc, char **argv)
 		return 2;
 	}
 	char nbuf[32];
-	snprintf(nbuf, sizeof nbuf, "%ld", nprocs);
-	char **args = xcalloc((size_t)argc + 5, sizeof *args);
+	snprintf(nbuf, sizeof nbuf, "%ld", o->nprocs);
+	char **args = xcalloc((size_t)o->argc + (size_t)o->n_mpiexec_extra + 5, sizeof *args);
 	int k = 0;
 	args[k++] = (char *)launch_mpiexec_path();
 	args[k++] = "-n";
 	args[k++] = nbuf;
+	for (int i = 0; i < o->n_mpiexec_extra; i++)
+		args[k++] = o->mpiexec_extra[i];
 	args[k++] = self;
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < o->argc; i++)
 		args[k++] = argv[i];
 	args[k] = NULL;
 
-	int status = !text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? relay_run(args)
-									  : run_plain(args);
+	int status = !o->text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) ? relay_run(args)
+									     : run_plain(args);
 	free(args);
 	free(self);
 	return status;

@@ -3,6 +3,8 @@
 #ifndef MPILOOM_LAUNCH_H
 #define MPILOOM_LAUNCH_H
 
+#include "options.h"
+
 int launch_under_mpiexec(void);
 /* MPICH's mpiexec: $MPILOOM_MPIEXEC, else the one configure found. */
 const char *launch_mpiexec_path(void);
@@ -10,7 +12,8 @@ const char *launch_mpiexec_path(void);
 char *launch_self_path(void);
 /* Returns the exit status of mpiexec; never returns 0 on failure to start. */
 /* With a terminal on both ends and no --text, the terminal is handed to
- * rank 0's screen through relay_run; otherwise mpiexec just runs. */
-int launch_run(long nprocs, int text, int argc, char **argv);
+ * rank 0's screen through relay_run; otherwise mpiexec just runs. The
+ * ranks get argv up to o->argc; o->mpiexec_extra goes to mpiexec. */
+int launch_run(const struct options *o, char **argv);
 
 #endif

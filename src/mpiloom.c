@@ -111,7 +111,13 @@ int main(int argc, char **argv)
 		/* a file that cannot be written fails before any rank starts */
 		if (o.record != NULL && (status = record_check_path(o.record)) != 0)
 			return status;
-		return launch_run(o.nprocs, o.text, argc, argv);
+		return launch_run(&o, argv);
+	}
+	if (o.mpiexec_extra != NULL) {
+		if (first_process())
+			fprintf(stderr, "mpiloom: options after -- are for the mpiexec mpiloom "
+					"starts; under mpiexec, give them to mpiexec\n");
+		return 2;
 	}
 	return run_scenario(s, &o, &argc, &argv);
 }

@@ -30,7 +30,7 @@ static const struct option long_options[] = {
 void options_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mpiloom [-n RANKS] [options] SCENARIO\n"
+		"usage: mpiloom [-n RANKS] [options] SCENARIO [-- MPIEXEC OPTIONS]\n"
 		"       mpiexec -n RANKS mpiloom --text [options] SCENARIO\n"
 		"       mpiloom list\n"
 		"       mpiloom replay|dump|info FILE\n"
@@ -50,6 +50,7 @@ void options_usage(FILE *out)
 		"  --collectives native|textbook|linear\n"
 		"                MPI's own collectives, or mpiloom's built on send/recv\n"
 		"                (trees; or every one linear at the root)\n"
+		"  -- ...        after SCENARIO: options for mpiexec (-f HOSTFILE, ...)\n"
 		"\n"
 		"  replay FILE   the recorded run on the screen, with playback\n"
 		"  dump FILE     the recorded run as text, as --text prints it\n"
@@ -293,14 +294,36 @@ static int parse_run(int argc, char **argv, struct options *o, struct strbuf *er
 	return rc;
 }
 
-int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
+/* Whether arg is an option of ours that takes the next argument as its
+ * value ("--keys --" is no end of the options). */
+static int takes_value(const char *arg)
 {
-	memset(o, 0, sizeof *o);
-	o->command = CMD_RUN;
-	o->nprocs = 4;
-	o->reps = 10;
-	if (argc >= 2 && strcmp(argv[1], "run") == 0)
-		return parse_run(argc, argv, o, err);
+	if (strcmp(arg, "-n") == 0)
+		return 1;
+	for (const struct option *lo = long_options; lo->name != NULL; lo++)
+		if (lo->has_arg == required_argument && strncmp(arg, "--", 2) == 0 &&
+		    strcmp(arg + 2, lo->name) == 0)
+			return 1;
+	return 0;
+}
+
+/* mpiloom [options] SCENARIO -- MPIEXEC OPTIONS: what follows "--" is for
+ * the mpiexec the launcher starts (a host file, say), never for the ranks.
+ * Returns where the "--" is, or argc. */
+static int split_mpiexec_options(int argc, char **argv, struct options *o)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") != 0 || takes_value(argv[i - 1]))
+			continue;
+		o->mpiexec_extra = argv + i + 1;
+		o->n_mpiexec_extra = argc - i - 1;
+		return i;
+	}
+	return argc;
+}
+
+static int parse_scenario_args(int argc, char **argv, struct options *o, struct strbuf *err)
+{
 	opterr = 0;
 	optind = 1;
 	int c, rc;
@@ -349,4 +372,22 @@ int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
 		return 2;
 	}
 	return parse_operand(argv[optind], o, err);
+}
+
+int options_parse(int argc, char **argv, struct options *o, struct strbuf *err)
+{
+	memset(o, 0, sizeof *o);
+	o->command = CMD_RUN;
+	o->nprocs = 4;
+	o->reps = 10;
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return parse_run(argc, argv, o, err);
+	o->argc = argc = split_mpiexec_options(argc, argv, o);
+	int rc = parse_scenario_args(argc, argv, o, err);
+	if (rc == 0 && o->mpiexec_extra != NULL && o->command != CMD_RUN &&
+	    o->command != CMD_HELP && o->command != CMD_VERSION) {
+		strbuf_puts(err, "mpiloom: options for mpiexec (after --) go with a scenario only");
+		return 2;
+	}
+	return rc;
 }

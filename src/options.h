@@ -41,6 +41,11 @@ struct options {
 	char **prog_argv;
 	char **mpiexec_argv;
 	long timeout_s; /* 0: none */
+	/* a scenario: the arguments before "--" (what the ranks get), and
+	 * those after it, for mpiexec (pointers into argv; NULL: none) */
+	int argc;
+	char **mpiexec_extra;
+	int n_mpiexec_extra;
 };
 
 #define COUNT_LIMIT 10000000L

@@ -426,6 +426,25 @@ static void leave_screen(struct relay *r)
 		write_all(STDOUT_FILENO, leave, sizeof leave - 1);
 }
 
+/* After an end that was not mpiloom's own, what mpiexec said went with the
+ * alternate screen: one line says how it ended. MPICH's mpiexec exits with
+ * the signal's number when a rank was killed by one. */
+static void say_abnormal(const char *prog, int rc)
+{
+	const char *name = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+	if (rc > 128 && rc < 128 + NSIG)
+		fprintf(stderr, "mpiloom: %s was killed by signal %d (%s)\n", name, rc - 128,
+			strsignal(rc - 128));
+	else if (rc > 0 && rc < NSIG)
+		fprintf(stderr,
+			"mpiloom: the run ended abnormally: %s exited with status %d, as it does "
+			"when a rank is killed by signal %d (%s)\n",
+			name, rc, rc, strsignal(rc));
+	else
+		fprintf(stderr, "mpiloom: the run ended abnormally: %s exited with status %d\n", name,
+			rc);
+}
+
 int relay_run(char *const argv[])
 {
 	struct relay r;
@@ -438,9 +457,12 @@ int relay_run(char *const argv[])
 		relay_loop(&r);
 		rc = exit_code(r.status);
 	}
-	if (!own_exit(rc))
+	int abnormal = !own_exit(rc) && r.started;
+	if (abnormal)
 		leave_screen(&r);
 	relay_restore(&r);
+	if (abnormal)
+		say_abnormal(argv[0], rc);
 	restore_signals(&r);
 	close_fd(&r.to_child);
 	close_fd(&r.child_stdin);

@@ -45,8 +45,11 @@ static int prompt_key(struct playback *pb, struct session *s, const struct key *
 	if (k->code == K_ENTER) {
 		char *end;
 		double us = strtod(strbuf_str(&pb->input), &end);
-		if (end != pb->input.s && *end == '\0' && us > -1e12 && us < 1e12) {
-			s->view.horizon = (int64_t)(us * 1000.0);
+		if (end != pb->input.s && *end == '\0') {
+			/* past any run's length (11 days): its start or its end */
+			s->view.horizon = us <= -1e12  ? INT64_MIN
+					  : us >= 1e12 ? INT64_MAX
+						       : (int64_t)(us * 1000.0);
 			s->view.has_sel = 0;
 		}
 		pb->prompting = 0;

@@ -420,6 +420,19 @@ static void draw_axis(const struct plot *p, int y)
 	}
 }
 
+/* Under the rank labels, how many ranks do not fit: below (PgDn, down
+ * arrow), or else above; with 64 ranks a row count alone would not say. */
+static void draw_hidden(const struct plot *p, uint32_t nranks, int y)
+{
+	uint32_t above = p->v->top_rank, below = nranks - above - p->lay->ranks_shown;
+	if (below == 0 && above == 0)
+		return;
+	char count[16];
+	snprintf(count, sizeof count, "%u", below > 0 ? below : above);
+	canvas_put(p->cv, y, 0, below > 0 ? G_HEAD_DOWN : G_HEAD_UP, C_DEFAULT, A_BOLD_);
+	canvas_text(p->cv, y, 1, count, C_DEFAULT, A_BOLD_);
+}
+
 void timeline_draw(struct canvas *cv, const struct store *st, const struct view *v, int y0,
 		   int height, struct timeline_layout *out)
 {
@@ -442,6 +455,7 @@ void timeline_draw(struct canvas *cv, const struct store *st, const struct view 
 	}
 	draw_links(&p, out);
 	draw_axis(&p, y0 + height - 1);
+	draw_hidden(&p, store_nranks(st), y0 + height - 1);
 }
 
 int timeline_hit(const struct store *st, const struct view *v, const struct timeline_layout *lay,

@@ -76,11 +76,53 @@ static void find_root_value(const struct store *st, struct node *nodes, uint32_t
 	}
 }
 
+/* Where the items of a panel line start: each one begins with two spaces. */
+static size_t next_item(const char *items, size_t from)
+{
+	size_t n = strlen(items);
+	for (size_t i = from + 1; i + 2 < n; i++)
+		if (items[i] == ' ' && items[i + 1] == ' ' && items[i + 2] != ' ')
+			return i;
+	return n;
+}
+
+/* head, as many items as fit in width with tail, then how many did not:
+ * at 64 ranks a level's additions run far past the screen, and its wall
+ * time (the tail) must stay in sight. width 0: no limit. */
+static void fit_line(struct strbuf *out, const char *head, const char *items, const char *tail,
+		     int width)
+{
+	size_t hl = strlen(head), il = strlen(items), tl = strlen(tail), total = 0;
+	strbuf_puts(out, head);
+	if (width <= 0 || hl + il + tl <= (size_t)width) {
+		strbuf_puts(out, items);
+		strbuf_puts(out, tail);
+		return;
+	}
+	for (size_t i = 0; i < il; i = next_item(items, i))
+		total++;
+	size_t keep = 0, shown = 0;
+	char note[48];
+	for (size_t end = next_item(items, 0), k = 1; k <= total; end = next_item(items, end), k++) {
+		snprintf(note, sizeof note, "  ...(%zu more)", total - k);
+		if (hl + end + strlen(note) + tl > (size_t)width)
+			break;
+		keep = end;
+		shown = k;
+	}
+	snprintf(note, sizeof note, "  ...(%zu more)", total - shown);
+	strbuf_putn(out, items, keep);
+	strbuf_puts(out, note);
+	strbuf_puts(out, tail);
+}
+
 static void level_line(const struct store *st, int64_t horizon, struct node *nodes,
-		       unsigned level, struct strbuf *sb, int *any)
+		       unsigned level, int width, struct strbuf *sb, int *any)
 {
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	strbuf_printf(sb, "L%-2u", level);
+	struct strbuf items = STRBUF_INIT;
+	char head[8], wall[40] = "";
+	snprintf(head, sizeof head, "L%-2u", level % 100);
 	for (uint32_t r = 0; r < store_nranks(st); r++) {
 		size_t n = store_rank_count(st, r);
 		for (size_t i = 0; i < n; i++) {
@@ -99,17 +141,19 @@ static void level_line(const struct store *st, int64_t horizon, struct node *nod
 			nodes[r].running += v;
 			/* a live run may not have shown the rank's own value yet */
 			if (nodes[r].known)
-				strbuf_printf(sb, "  r%u=%g+%g=%g", r, before, v, nodes[r].running);
+				strbuf_printf(&items, "  r%u=%g+%g=%g", r, before, v, nodes[r].running);
 			else
-				strbuf_printf(sb, "  r%u=?+%g", r, v);
+				strbuf_printf(&items, "  r%u=?+%g", r, v);
 			*any = 1;
 		}
 	}
 	if (hi > lo && lo != INT64_MAX) {
 		char w[24];
 		timeline_format_time(w, sizeof w, hi - lo);
-		strbuf_printf(sb, "   wall %s", w);
+		snprintf(wall, sizeof wall, "   wall %s", w);
 	}
+	fit_line(sb, head, strbuf_str(&items), wall, width);
+	strbuf_free(&items);
 }
 
 static uint32_t find_root(const struct store *st)
@@ -128,15 +172,18 @@ static uint32_t find_root(const struct store *st)
 	return 0;
 }
 
-static void leaves_line(const struct store *st, const struct node *nodes, struct strbuf *sb)
+static void leaves_line(const struct store *st, const struct node *nodes, int width,
+			struct strbuf *sb)
 {
-	strbuf_puts(sb, "leaves");
+	struct strbuf items = STRBUF_INIT;
 	for (uint32_t r = 0; r < store_nranks(st); r++) {
 		if (nodes[r].known)
-			strbuf_printf(sb, "  r%u=%g", r, nodes[r].value);
+			strbuf_printf(&items, "  r%u=%g", r, nodes[r].value);
 		else
-			strbuf_printf(sb, "  r%u=?", r);
+			strbuf_printf(&items, "  r%u=?", r);
 	}
+	fit_line(sb, "leaves", strbuf_str(&items), "", width);
+	strbuf_free(&items);
 }
 
 static int too_big(const struct store *st)
@@ -253,25 +300,81 @@ static void copy_tree_round(const struct store *st, struct store *t, uint32_t r,
 }
 
 /* compare: its tree round on its own, as tree-sum would show it. */
-static int compare_tree(const struct store *st, int64_t horizon, struct strbuf *lines, int max)
+static int compare_tree(const struct store *st, int64_t horizon, struct strbuf *lines, int max,
+			int width)
 {
 	uint32_t p = store_nranks(st), root = compare_root(st);
 	struct store *t = store_new(p);
 	for (uint32_t r = 0; r < p; r++)
 		copy_tree_round(st, t, r, root);
-	int n = treepanel_lines(t, "tree-sum", horizon, lines, max);
+	int n = treepanel_lines(t, "tree-sum", horizon, lines, max, width);
 	store_free(t);
 	return n;
 }
 
+/* Every level is added up, in order, so that the sum is right whatever
+ * fits; room lines show them, or, when there are more levels than that,
+ * one line saying which are left out and the latest levels after it. */
+static int level_lines(const struct store *st, int64_t horizon, struct node *nodes,
+		       unsigned top, int width, struct strbuf *lines, int room, int *any)
+{
+	unsigned all = top < MAX_LEVELS ? top + 1 : MAX_LEVELS, n = all, last = 0;
+	struct strbuf *lv = xcalloc(all, sizeof *lv);
+	for (unsigned l = 0; l < all; l++) {
+		int some = 0;
+		level_line(st, horizon, nodes, l, width, &lv[l], &some);
+		if (some)
+			last = l, *any = 1;
+	}
+	unsigned first = 0, k = 0;
+	if (room >= 2 && n > (unsigned)room) {
+		unsigned end = last > (unsigned)room - 2 ? last : (unsigned)room - 2;
+		first = end - ((unsigned)room - 2);
+		n = end + 1;
+		if (first == 1)
+			strbuf_puts(&lines[k++], "L0 not shown: a taller window shows it");
+		else if (first > 1)
+			strbuf_printf(&lines[k++], "L0 to L%u not shown: a taller window shows them",
+				      first - 1);
+		else
+			n = (unsigned)room; /* no note: a level more instead */
+	}
+	for (unsigned l = first; l < n && (int)k < room; l++)
+		strbuf_puts(&lines[k++], strbuf_str(&lv[l]));
+	for (unsigned l = 0; l < all; l++)
+		strbuf_free(&lv[l]);
+	free(lv);
+	return (int)k;
+}
+
+/* The linear sum is one long level at the root. */
+static void steps_line(const struct store *st, int64_t horizon, struct node *r, uint32_t root,
+		       int width, struct strbuf *sb, int *any)
+{
+	struct strbuf items = STRBUF_INIT;
+	size_t n = store_rank_count(st, root);
+	for (size_t i = 0; i < n; i++) {
+		double v;
+		struct event_ref ref = {root, (uint32_t)i};
+		const struct event *e = store_event(st, ref);
+		if (event_is_recv(e) && event_end(e) <= horizon && first_double(st, ref, &v)) {
+			r->running += v;
+			strbuf_printf(&items, "  +%g=%g", v, r->running);
+			*any = 1;
+		}
+	}
+	fit_line(sb, "steps", strbuf_str(&items), "", width);
+	strbuf_free(&items);
+}
+
 int treepanel_lines(const struct store *st, const char *scenario, int64_t horizon,
-		    struct strbuf *lines, int max)
+		    struct strbuf *lines, int max, int width)
 {
 	uint32_t p = store_nranks(st);
 	if (max < 3 || p == 0 || too_big(st) || scenario == NULL)
 		return 0;
 	if (strcmp(scenario, "compare") == 0)
-		return compare_tree(st, horizon, lines, max);
+		return compare_tree(st, horizon, lines, max, width);
 	int has_levels, has_reduce, any = 0, k = 0;
 	unsigned top = max_level(st, &has_levels, &has_reduce);
 	if (strcmp(scenario, "tree-sum") == 0)
@@ -301,26 +404,11 @@ int treepanel_lines(const struct store *st, const char *scenario, int64_t horizo
 	else
 		strbuf_printf(&lines[k++], "linear sum: %u ranks, %u receives at root r%u one after another", p,
 			      p - 1, root);
-	leaves_line(st, nodes, &lines[k++]);
+	leaves_line(st, nodes, width, &lines[k++]);
 	if (has_levels) {
-		for (unsigned l = 0; l <= top && l < MAX_LEVELS && k < max - 1; l++)
-			level_line(st, horizon, nodes, l, &lines[k++], &any);
+		k += level_lines(st, horizon, nodes, top, width, lines + k, max - k - 1, &any);
 	} else if (!has_reduce) {
-		/* the linear sum is one long level at the root */
-		struct node *r = &nodes[root];
-		strbuf_puts(&lines[k], "steps");
-		size_t n = store_rank_count(st, root);
-		for (size_t i = 0; i < n; i++) {
-			double v;
-			struct event_ref ref = {root, (uint32_t)i};
-			const struct event *e = store_event(st, ref);
-			if (event_is_recv(e) && event_end(e) <= horizon && first_double(st, ref, &v)) {
-				r->running += v;
-				strbuf_printf(&lines[k], "  +%g=%g", v, r->running);
-				any = 1;
-			}
-		}
-		k++;
+		steps_line(st, horizon, &nodes[root], root, width, &lines[k++], &any);
 	} else {
 		any = nodes[root].known && horizon == INT64_MAX;
 		for (uint32_t r = 0; r < p; r++)

@@ -64,18 +64,23 @@ static int utf8_locale(void)
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
-int ui_start(struct ui *ui, FILE *out, int rows, int cols)
+static void set_size_env(int rows, int cols)
 {
 	char buf[16];
+	snprintf(buf, sizeof buf, "%d", rows);
+	setenv("LINES", buf, 1);
+	snprintf(buf, sizeof buf, "%d", cols);
+	setenv("COLUMNS", buf, 1);
+}
+
+int ui_start(struct ui *ui, FILE *out, int rows, int cols)
+{
 	memset(ui, 0, sizeof *ui);
 	ui->unicode = utf8_locale();
 	rows = rows > 1000 ? 1000 : rows;
 	cols = cols > 2000 ? 2000 : cols;
 	/* The stream is a pipe: curses cannot ask it for a size. */
-	snprintf(buf, sizeof buf, "%d", rows);
-	setenv("LINES", buf, 1);
-	snprintf(buf, sizeof buf, "%d", cols);
-	setenv("COLUMNS", buf, 1);
+	set_size_env(rows, cols);
 	ui->in = fopen("/dev/null", "r");
 	if (ui->in == NULL) {
 		perror("mpiloom: /dev/null");
@@ -119,6 +124,10 @@ void ui_resize(struct ui *ui, int rows, int cols)
 		rows = UI_MAX_ROWS;
 	if (cols > UI_MAX_COLS)
 		cols = UI_MAX_COLS;
+	/* curses reads LINES and COLUMNS (set by ui_start) when it handles a
+	 * SIGWINCH of its own, in doupdate: on a real terminal (a replay)
+	 * they must be the new size, or it shrinks the screen back. */
+	set_size_env(rows, cols);
 	resizeterm(rows, cols);
 	ui->rows = LINES;
 	ui->cols = COLS;

@@ -37,6 +37,7 @@ refused 3 "^mpiloom: probe takes no --root" --root 1 probe
 refused 3 "^mpiloom: --delay must be a whole number from 0 to 60000, not '-5'\$" --delay -5 gather
 refused 3 "^mpiloom: one scenario at a time, not 'scatter'\$" gather scatter
 refused 3 "^mpiloom: no scenario given \\(valid: $valid\\)\$"
+refused 2 "^mpiloom: options after -- are for the mpiexec mpiloom starts; under mpiexec, give them to mpiexec\$" gather -- -f hosts
 
 # Outside mpiexec.
 unset PMI_RANK PMI_FD PMI_SIZE PMIX_RANK OMPI_COMM_WORLD_RANK
@@ -56,6 +57,11 @@ assert_eq "$rc" 0 "--help: exit status"
 assert_match '--count N' "--help does not mention"
 [ ! -s "$err" ] || fail "--help wrote to stderr"
 echo "ok --help"
+
+run_plain dump x.loom -- -f hosts
+assert_eq "$rc" 2 "dump with mpiexec options: exit status"
+assert_eq "$(cat "$err")" "mpiloom: options for mpiexec (after --) go with a scenario only" "dump with mpiexec options"
+echo "ok dump refuses mpiexec options"
 
 run_plain nope
 assert_eq "$rc" 2 "unknown scenario: exit status"

@@ -22,6 +22,35 @@ run_plain --text gather
 launched 4 "[1, 4, 9, 16]"
 echo "ok mpiloom --text gather: 4 ranks by default"
 
+# Without --text, a standard output that is no terminal gets the text
+# view: from the launcher and under mpiexec typed by hand; no escapes.
+esc=$(printf '\033')
+run_plain -n 2 gather
+launched 2 "[1, 4]"
+grep -q "$esc" "$out" && fail "escape sequences in the text view"
+echo "ok mpiloom -n 2 gather > file: the text view"
+cmd="$MPIEXEC -n 3 $MPILOOM gather"
+rc=0
+with_preload timeout -k 5 60 "$MPIEXEC" -n 3 "$MPILOOM" gather </dev/null >"$out" 2>"$err" || rc=$?
+launched 3 "[1, 4, 9]"
+grep -q "$esc" "$out" && fail "escape sequences in the text view under mpiexec"
+echo "ok mpiexec -n 3 mpiloom gather > file: the text view"
+
+# After the scenario, -- and options for mpiexec: a host file, a flag
+# whose effect shows (hydra's -prepend-rank), one mpiexec refuses.
+printf 'localhost:4\n' >"$tmp/hosts"
+run_plain -n 2 --text gather -- -f "$tmp/hosts"
+launched 2 "[1, 4]"
+echo "ok mpiloom -n 2 --text gather -- -f hosts"
+run_plain -n 2 --text gather -- -prepend-rank
+assert_eq "$rc" 0 "-- -prepend-rank: exit status"
+assert_match '^\[0\] # result: gather ranks=2 check=passed ' "-- -prepend-rank: mpiexec did not get it"
+echo "ok mpiloom -n 2 --text gather -- -prepend-rank"
+run_plain -n 2 --text gather -- -f "$tmp/no-such-hosts"
+[ "$rc" -ne 0 ] || fail "-- -f a missing host file: exit status 0"
+grep -q '^# result' "$out" && fail "-- -f a missing host file: the run happened"
+echo "ok mpiloom gather -- -f missing: exit $rc"
+
 # Found through PATH, and by a relative path from elsewhere.
 cmd="PATH=$top_builddir/src:\$PATH mpiloom -n 2 --text gather"
 rc=0

@@ -7,10 +7,14 @@
 
 log=$tmp/run.loom
 
-# every scenario: record with --text, then dump: the same lines
-for s in object buffer probe status bcast gather scatter tree-sum linear-sum reduce; do
+# every scenario: record with --text, then dump: the same lines (compare's
+# table included, at two repetitions to keep it short)
+for s in object buffer probe status bcast gather scatter compare tree-sum linear-sum reduce; do
 	rm -f "$log"
-	run_mpi 3 --record "$log" "$s"
+	opts=
+	[ "$s" = compare ] && opts="--reps 2"
+	# shellcheck disable=SC2086 # opts is empty or two words
+	run_mpi 3 --record "$log" $opts "$s"
 	assert_eq "$rc" 0 "$s: recorded run"
 	cp "$out" "$tmp/live"
 	with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "$s: dump exited $?"
@@ -18,8 +22,9 @@ for s in object buffer probe status bcast gather scatter tree-sum linear-sum red
 	echo "ok record $s"
 done
 
-# info: what the file holds
+# info: what the file holds (the last recording: reduce)
 with_preload "$MPILOOM" info "$log" >"$out" 2>"$err" || fail "info exited $?"
+assert_match '^file: .* bytes, format 2\)$' "info: file"
 assert_match '^scenario: reduce$' "info: scenario"
 assert_match '^ranks: 3$' "info: ranks"
 assert_match '^events: [0-9]+ \(lost 0\), messages: 0 matched, 0 unmatched$' "info: events"
@@ -71,6 +76,41 @@ for f in "$tmp/text" "$tmp/empty" "$tmp/missing"; do
 	[ -s "$out" ] && fail "dump $f printed something"
 done
 echo "ok not a log"
+
+# a newer format version (its header's checksum made right): exit 2, one line
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$log" "$tmp/newer.loom" <<'PY' || fail "cannot write a newer log"
+import struct, sys, zlib
+d = bytearray(open(sys.argv[1], "rb").read())
+n = struct.unpack_from("<I", d, 12)[0]
+struct.pack_into("<I", d, 8, 99)
+struct.pack_into("<I", d, n - 4, zlib.crc32(bytes(d[:n - 4])))
+open(sys.argv[2], "wb").write(d)
+PY
+	for cmd in dump info; do
+		rc=0
+		with_preload "$MPILOOM" "$cmd" "$tmp/newer.loom" >"$out" 2>"$err" || rc=$?
+		assert_eq "$rc" 2 "$cmd of a newer log"
+		assert_eq "$(cat "$err")" "mpiloom: $tmp/newer.loom: format version 99 is newer than this mpiloom reads (2)" \
+			"$cmd of a newer log: message"
+		[ -s "$out" ] && fail "$cmd of a newer log printed something"
+	done
+	echo "ok newer version"
+else
+	echo "skip newer version: no python3"
+fi
+
+# strings and payloads of a log are escaped: tests/hostile-log writes
+# quotes, escape sequences, control characters and invalid UTF-8 in the
+# header, the result and a payload; dump and info print none of them raw
+with_preload "$top_builddir/tests/hostile-log" "$tmp/hostile.loom" || fail "hostile-log"
+for cmd in dump info; do
+	with_preload "$MPILOOM" "$cmd" "$tmp/hostile.loom" >"$out" 2>"$err" || fail "$cmd of the hostile log exited $?"
+	LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177-\377]')" "$out" "$err" &&
+		fail "$cmd of the hostile log printed a raw control or non-ASCII byte"
+	grep -q 'x1b\[31m' "$out" || fail "$cmd of the hostile log: no escaped ESC"
+done
+echo "ok hostile strings escaped"
 
 # a file that cannot be written: refused before any rank starts
 rc=0

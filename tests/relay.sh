@@ -154,16 +154,22 @@ ready
 tm send-keys -t interrupt C-c
 wait_for "^key interrupt$" "Ctrl-C did not arrive as a key"
 finish 0
+pane | grep -q '^mpiloom: ' && fail "a message after an end of mpiloom's own"
 
+# an end that is not mpiloom's own (a rank killed: the status is the
+# signal's number) is said in one line, the alternate screen gone
 start status "$CHILD"
 ready
 tm send-keys -t status x
 finish 7
+wait_for "^mpiloom: the run ended abnormally: relay-child exited with status 7, as it does when a rank is killed by signal 7 \\(Bus error\\)$" \
+	"no line about the abnormal end"
 
 start crash "$CHILD"
 ready
 tm send-keys -t crash s
 finish 139
+wait_for "^mpiloom: relay-child was killed by signal 11 \\(Segmentation fault\\)$" "no line about the signal"
 
 # a signal to the launcher becomes SIGTERM to mpiexec
 start term "$CHILD"

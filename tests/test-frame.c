@@ -3,6 +3,7 @@
  * pane's status fields, help, and the notice for a too small terminal. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 #include "unit.h"
 #include "view.h"
 
-static uint32_t seqs[8];
+static uint32_t seqs[64];
 
 static void add(struct store *st, int kind, uint32_t rank, int64_t t, int64_t dur, int peer,
 		int tag, double value)
@@ -189,6 +190,90 @@ static void test_many_ranks(void)
 	CHECK(lay.spacing == 1 && lay.ranks_shown == 22);
 	CHECK(find_row(&cv, "r40", row) == 1);
 	CHECK(find_row(&cv, "r61", row) == 22);
+	/* r62 and r63 are below: the axis line says so under the labels */
+	canvas_row_ascii(&cv, 23, row);
+	CHECK(strncmp(row, "v2 ", 3) == 0);
+	v.top_rank = 42;
+	frame_draw(&cv, st, &v, &info, &lay);
+	canvas_row_ascii(&cv, 23, row);
+	CHECK(strncmp(row, "^42 ", 4) == 0);
+	canvas_free(&cv);
+	store_free(st);
+}
+
+/* tree-sum at p ranks, as the scenario runs it: rank r holds r+1; at
+ * level l, each rank r with r % 2^(l+1) == 2^l sends its partial sum to
+ * r - 2^l; the root's result says the sum. */
+static struct store *tree_sum(uint32_t p)
+{
+	struct store *st = store_new(p);
+	double *part = calloc(p, sizeof *part);
+	memset(seqs, 0, sizeof seqs);
+	for (uint32_t r = 0; r < p; r++)
+		part[r] = r + 1;
+	for (int l = 0; (1u << l) < p; l++) {
+		uint32_t step = 1u << l;
+		for (uint32_t r = step; r < p; r += 2 * step) {
+			int64_t t = 100000 * (l + 1) + 100 * r;
+			add(st, EV_SEND, r, t, 500, (int)(r - step), l, part[r]);
+			add(st, EV_RECV, r - step, t - 50, 1000, (int)r, l, part[r]);
+			part[r - step] += part[r];
+		}
+	}
+	char text[64];
+	snprintf(text, sizeof text, "sum = %g, expected %g", part[0], part[0]);
+	add_result(st, 0, 1000000, text);
+	free(part);
+	return st;
+}
+
+/* 64 ranks' tree panel: six levels added up whatever fits, long lines
+ * cut where their wall time still shows, left-out levels named. */
+static void test_tree_panel_64(void)
+{
+	struct store *st = tree_sum(64);
+	struct canvas cv;
+	struct view v;
+	struct timeline_layout lay;
+	struct frame_info info = {"tree-sum", RUN_FINISHED, 1, "sum = 2080", NULL, NULL, NULL};
+	char row[256];
+	view_init(&v);
+	v.show_tree = 1;
+	view_fit(&v, st);
+	canvas_init(&cv, 40, 100);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, "sum at r0: 2080", row) > 0);
+	CHECK(find_row(&cv, "L5   r0=528+1552=2080   wall ", row) > 0);
+	CHECK(find_row(&cv, "L0   r0=1+2=3", row) > 0);
+	CHECK(strstr(row, "...(") != NULL && strstr(row, "   wall ") != NULL);
+	CHECK(strlen(row) <= 100);
+	CHECK(find_row(&cv, "leaves  r0=1", row) > 0 && strstr(row, "more)") != NULL);
+	canvas_free(&cv);
+	canvas_init(&cv, 24, 80);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, "sum at r0: 2080", row) > 0);
+	CHECK(find_row(&cv, "L0 to L2 not shown", row) > 0);
+	CHECK(find_row(&cv, "L5   r0=528+1552=2080   wall ", row) > 0);
+	CHECK(find_row(&cv, "L3   r0=36+100=136", row) > 0 && strstr(row, "   wall ") != NULL);
+	CHECK(lay.ranks_shown >= 4);
+	/* a replay up to level 3: the levels so far stay in sight */
+	v.horizon = 450000;
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, " L0 not shown: a taller window shows it", row) > 0);
+	CHECK(find_row(&cv, "L3   r0=36+100=136", row) > 0);
+	CHECK(find_row(&cv, "sum at r0: 136", row) > 0);
+	v.horizon = INT64_MAX;
+	canvas_free(&cv);
+	store_free(st);
+	/* 32 ranks, five levels, in 24 lines: the note and the last three */
+	st = tree_sum(32);
+	view_fit(&v, st);
+	canvas_init(&cv, 24, 80);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, " L0 to L1 not shown: a taller window shows them", row) > 0);
+	CHECK(find_row(&cv, "L2   r0=10+26=36", row) > 0);
+	CHECK(find_row(&cv, "L4   r0=136+392=528   wall ", row) > 0);
+	CHECK(find_row(&cv, "sum at r0: 528", row) > 0);
 	canvas_free(&cv);
 	store_free(st);
 }
@@ -284,5 +369,6 @@ int main(void)
 	test_detail_and_selection();
 	test_too_small();
 	test_many_ranks();
+	test_tree_panel_64();
 	UNIT_END();
 }

@@ -81,3 +81,13 @@ finished() {
 	cmp -s "$tmp/before" "$tmp/after" || fail "terminal state changed: $(cat "$tmp/before") -> $(cat "$tmp/after")"
 }
 
+# quit STATUS WHAT [KEYS...]: q (or KEYS), the terminal restored, the
+# exit status
+quit() {
+	_status=$1 _what=$2
+	shift 2
+	[ $# -gt 0 ] || set -- q
+	T send-keys -t ui "$@"
+	finished
+	grep -q "^EXIT=$_status\$" "$tmp/exit" || fail "$_what: $(cat "$tmp/exit")"
+}

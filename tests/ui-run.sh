@@ -4,13 +4,6 @@
 . "${top_srcdir:-.}/tests/ui-lib.sh"
 progs=$top_builddir/tests/programs
 
-# quit STATUS WHAT: q, the terminal restored, the exit status
-quit() {
-	T send-keys -t ui q
-	finished
-	grep -q "^EXIT=$1\$" "$tmp/exit" || fail "$2: $(cat "$tmp/exit")"
-}
-
 # 1. ring: rank rows, the result; o opens the output panel with the
 #    program's lines; q quits with exit 0 and the terminal as it was
 start 100 32 "LANG=C.UTF-8 $MPILOOM run -n 3 -- $progs/ring 2"

@@ -21,6 +21,43 @@ echo "$s" | grep -q 'L1   r0=3+7=10' || fail "tree panel level 1 wrong"
 echo "$s" | grep -q 'result: sum = 15' || fail "no result line"
 echo "ok tree-sum screen"
 
+# 1b. the keys on that screen: t and Enter close and open the panels, +
+#     zooms in, an arrow scrolls, 0 fits again, a click selects a call
+axis() { screen | grep -E '^ +[─┼].*┼'; }
+# wait_axis = | != TEXT: until the time axis is, or is not, TEXT
+wait_axis() {
+	deadline=$(($(date +%s) + 30))
+	while [ "$(date +%s)" -le "$deadline" ]; do
+		[ "$(axis)" "$1" "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "the axis stayed '$(axis)'"
+}
+fit=$(axis)
+[ -n "$fit" ] || fail "no time axis"
+T send-keys -t ui t
+wait_gone 'sum at r0: 15'
+T send-keys -t ui t
+wait_for 'sum at r0: 15'
+T send-keys -t ui Enter
+wait_gone '^-- detail'
+T send-keys -t ui Enter
+wait_for '^-- detail'
+T send-keys -t ui +
+wait_axis != "$fit"
+zoomed=$(axis)
+T send-keys -t ui Left
+wait_axis != "$zoomed"
+T send-keys -t ui 0
+wait_axis = "$fit"
+# an SGR mouse press on rank 3's send, as the terminal would send it
+y=$(screen | grep -n '^r3 ' | cut -d: -f1)
+x=$(screen | sed -n "${y}p" | sed 's/s.*//' | tr -d '\n' | LC_ALL=C.UTF-8 wc -m)
+# shellcheck disable=SC2046 # one argument a byte
+T send-keys -t ui -H 1b $(printf '[<0;%d;%dM' $((x + 1)) "$y" | od -An -tx1)
+wait_for '^ send  rank 3 #[0-9]+  to 2 '
+echo "ok keys: t, Enter, +, Left, 0, click"
+
 # 2. help after ?, gone after ? again; q quits, exit 0, terminal restored
 T send-keys -t ui '?'
 wait_for 'mpiloom keys'
@@ -97,6 +134,26 @@ T send-keys -t ui q
 finished
 echo "ok scrolling"
 
+# 7b. 64 ranks: the tree panel's six levels and the sum, every row
+#     reached with PgDn
+start 100 40 "$MPILOOM -n 64 tree-sum"
+wait_for 'FINISHED check passed' 120
+wait_for 'sum at r0: 2080'
+screen | grep -q 'L5   r0=528+1552=2080   wall ' || fail "64 ranks: the tree's last level"
+screen | grep -q '^r63 ' && fail "64 ranks should not all fit in 40 lines"
+T send-keys -t ui NPage NPage NPage NPage
+wait_for '^r63 '
+quit 0 "64 ranks: exit status"
+echo "ok 64 ranks"
+
+# 7c. mpiexec typed by hand: rank 0 draws on mpiexec's terminal, which
+#     is not in raw mode, so q needs Enter; the terminal is left as it was
+start 100 30 "${MPIEXEC:-mpiexec.mpich} -n 2 $MPILOOM gather"
+wait_for 'FINISHED check passed'
+screen | grep -q '^r1 ' || fail "mpiexec by hand: no row for rank 1"
+quit 0 "mpiexec by hand: exit status" q Enter
+echo "ok mpiexec typed by hand"
+
 # 8. replay: stepping forward then back shows the same screen as before;
 #    End shows the whole run; q leaves the terminal as it was
 MPILOOM_BIN=$top_builddir/src/mpiloom
@@ -121,6 +178,24 @@ screen >"$tmp/back"
 cmp -s "$tmp/ten" "$tmp/back" || fail "stepping back does not give the same screen"
 # the narration line says what the step did, in words
 screen | grep -Eq '^ rank [0-9] (sends|receives|starts|checks|ends)' || fail "no narration line"
+# x0.25, then g and a time (as in dump's first column): the calls begun by then
+T send-keys -t ui '[' '['
+wait_for 'paused x0\.25 at '
+dump() { env ${MPILOOM_TEST_PRELOAD:+LD_PRELOAD="$MPILOOM_TEST_PRELOAD"} "$MPILOOM_BIN" dump "$tmp/run.loom" | grep -v '^#'; }
+t=$(dump | sed -n 6p | awk '{ print int($1) }')
+n=$(dump | awk -v t="$t" '$1 <= t' | wc -l)
+T send-keys -t ui g
+wait_for 'go to time \(us\)'
+T send-keys -t ui -l "$t"
+T send-keys -t ui Enter
+wait_for "\\| $n events? \\| REPLAY \\| paused x0\\.25 at "
+T send-keys -t ui ']' ']'
+wait_for 'paused x1 at '
+# a time past any run (20 digits): the end
+T send-keys -t ui g
+T send-keys -t ui -l 99999999999999999999
+T send-keys -t ui Enter
+wait_for '\| 18 events \| REPLAY \| paused x1 at end'
 T send-keys -t ui End
 wait_for 'at end'
 wait_for 'sum at r0: 10'
@@ -128,14 +203,33 @@ row0=$(screen | grep -n '^r0 ' | cut -d: -f1)
 screen | sed -n "$((row0 + 1))p" | grep -q '▲' || fail "no message into r0 at the end"
 T send-keys -t ui Home
 wait_for 'at start'
-T send-keys -t ui ']' ']' ']' ']' ']' ']' ' '
-wait_for 'PLAYING x64'
+T send-keys -t ui ']' ']' ']' ']' ']' ']'
+wait_for 'paused x64 at start'
+# at x64 the 18 calls play in 70 ms: what is seen is where play stops
+T send-keys -t ui ' '
 wait_for 'paused x64 at end' 30
 T send-keys -t ui q
 finished
 grep -q 'EXIT=0' "$tmp/exit" || fail "replay exit status $(cat "$tmp/exit")"
-replay_log=
 echo "ok replay"
+
+# 8b. a replay owns the terminal itself: started too small, then enlarged
+#     past any size it had, it draws at the new width (curses' own
+#     SIGWINCH handling once shrank it back to the size it started with)
+start 70 20 "$MPILOOM replay $tmp/run.loom"
+wait_for 'needs at least 80x24 \(this is 70x20\)'
+T resize-window -t ui -x 130 -y 32
+wait_for 'REPLAY \| paused x1 at start'
+i=0
+until [ "$(screen | head -n 1 | LC_ALL=C.UTF-8 wc -m)" -gt 121 ]; do
+	i=$((i + 1))
+	[ $i -le 50 ] || fail "the status bar is not 130 columns wide"
+	sleep 0.1
+done
+screen | head -n 1 | grep -q '? help  q quit$' || fail "no key hint at the right end"
+quit 0 "replay after a resize: exit status"
+replay_log=
+echo "ok replay resized"
 
 # 9. lecture mode: every rank held before its first call, n lets one go
 #    and the detail pane says what it did, space runs the rest freely
