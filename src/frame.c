@@ -48,7 +48,10 @@ static void draw_status(struct canvas *cv, const struct store *st, const struct 
 	if (fi->state == RUN_FINISHED)
 		x = canvas_text(cv, 0, x, fi->passed ? " check passed" : " check FAILED",
 				fi->passed ? C_BAR : C_FAIL, A_REV_ | A_BOLD_);
-	const char *keys = " ? help  q quit ";
+	/* the longest hint that fits; quitting and help always come first */
+	const char *keys = " n/b step  ? help  q quit ";
+	if (fi->state != RUN_REPLAY || cv->cols - (int)strlen(keys) <= x)
+		keys = " ? help  q quit ";
 	int kx = cv->cols - (int)strlen(keys);
 	if (kx > x)
 		canvas_text(cv, 0, kx, keys, C_BAR, A_REV_);

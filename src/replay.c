@@ -123,7 +123,7 @@ static void playback_tick(void *ctx, struct session *s)
 		snprintf(pb->status, sizeof pb->status, " | go to time (us): %s_",
 			 strbuf_str(&pb->input));
 	else
-		snprintf(pb->status, sizeof pb->status, " | %s x%g at %s | n/b step",
+		snprintf(pb->status, sizeof pb->status, " | %s x%g at %s",
 			 pb->playing ? "PLAYING" : "paused", speeds[pb->speed], at);
 	s->info.extra = pb->status;
 }

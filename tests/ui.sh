@@ -226,7 +226,10 @@ until [ "$(screen | head -n 1 | LC_ALL=C.UTF-8 wc -m)" -gt 121 ]; do
 	[ $i -le 50 ] || fail "the status bar is not 130 columns wide"
 	sleep 0.1
 done
-screen | head -n 1 | grep -q '? help  q quit$' || fail "no key hint at the right end"
+screen | head -n 1 | grep -q 'n/b step  ? help  q quit$' || fail "no key hint at the right end"
+# at 80 columns the hint keeps help and quit, not the state
+T resize-window -t ui -x 80 -y 24
+wait_for 'REPLAY \| paused x1 at start +\? help  q quit$'
 quit 0 "replay after a resize: exit status"
 replay_log=
 echo "ok replay resized"
