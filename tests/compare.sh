@@ -39,6 +39,8 @@ p=1
 while [ $p -le 16 ]; do
 	check_compare $p
 	echo "ok compare $p ranks"
+	check_compare $p --count 1000
+	echo "ok compare $p ranks, 1000 doubles"
 	p=$((p + 1))
 done
 for p in 3 7 16; do
