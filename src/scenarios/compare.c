@@ -187,6 +187,9 @@ static void write_table(struct strbuf *sb, const struct table *t)
 	strbuf_puts(sb, "method       time_us   root_us  messages       bytes  rounds at the root\n");
 	for (int w = 0; w < WAYS; w++)
 		write_row(sb, t, w, worst);
+	/* the chart before the numbers: a screen too short for the table
+	 * shows its first lines, and the numbers are also in --text */
+	write_chart(sb, t);
 	strbuf_puts(sb, "per-rank median (us):\n");
 	for (int w = 0; w < WAYS; w++) {
 		strbuf_printf(sb, "  %-9s", way_name[w]);
@@ -194,7 +197,6 @@ static void write_table(struct strbuf *sb, const struct table *t)
 			strbuf_printf(sb, " r%d=%.2f", r, t->rank_med[w * t->size + r] * 1e6);
 		strbuf_putc(sb, '\n');
 	}
-	write_chart(sb, t);
 }
 
 static int fastest(const struct table *t)
