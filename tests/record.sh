@@ -7,8 +7,9 @@
 
 log=$tmp/run.loom
 
-# every scenario: record with --text, then dump: the same lines
-for s in object buffer probe status bcast gather scatter tree-sum linear-sum reduce; do
+# every scenario: record with --text, then dump: the same lines (compare's
+# table included)
+for s in compare object buffer probe status bcast gather scatter tree-sum linear-sum reduce; do
 	rm -f "$log"
 	run_mpi 3 --record "$log" "$s"
 	assert_eq "$rc" 0 "$s: recorded run"
