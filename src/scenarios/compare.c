@@ -48,14 +48,20 @@ static int add_up(int way, struct bufs *b, const struct scenario_args *a)
 	}
 }
 
+/* Where a way leaves the sum: the root, and every rank for allreduce. */
+static int check_sum(int way, const struct bufs *b, const struct scenario_args *a)
+{
+	return (a->rank != a->root && way != ALLREDUCE) || sum_is_right(b->sum, b->n, a->size);
+}
+
 /* times[way * reps + rep]: this rank's seconds. The first, untimed round
- * of each way is recorded (it is the picture); the timed ones are not. */
+ * of each way is recorded (it is the picture); the timed ones are not.
+ * Every round's sum is checked, a timed one's after its time is taken. */
 static int measure(const struct scenario_args *a, struct bufs *b, double *times, int *right)
 {
 	for (int way = 0; way < WAYS; way++) {
 		MPI_CHECK(add_up(way, b, a));
-		if (a->rank == a->root || way == ALLREDUCE)
-			*right &= sum_is_right(b->sum, b->n, a->size);
+		*right &= check_sum(way, b, a);
 	}
 	if (a->recording)
 		a->recording(0);
@@ -67,6 +73,8 @@ static int measure(const struct scenario_args *a, struct bufs *b, double *times,
 			if (rc == MPI_SUCCESS)
 				rc = add_up(way, b, a);
 			times[way * a->reps + rep] = MPI_Wtime() - t0;
+			if (rc == MPI_SUCCESS)
+				*right &= check_sum(way, b, a);
 		}
 	}
 	if (a->recording)
