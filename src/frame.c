@@ -111,12 +111,13 @@ static int count_lines(const char *text)
 }
 
 /* compare's table, above the detail pane: as many of its lines as fit
- * while leaving the timeline a few. */
+ * while leaving the timeline three rank rows and its axis (once compare
+ * has ended, its table is what the screen is for). */
 static int draw_table(struct canvas *cv, const char *table, int bottom)
 {
 	int n = count_lines(table);
-	if (n > bottom - 8)
-		n = bottom - 8;
+	if (n > bottom - 6)
+		n = bottom - 6;
 	if (n <= 0)
 		return bottom;
 	draw_text(cv, bottom - n - 1, " compare ", table, n);
@@ -180,13 +181,60 @@ static void draw_too_small(struct canvas *cv)
 	canvas_text(cv, y, 0, buf, C_DEFAULT, A_BOLD_);
 }
 
-static void draw_result(struct canvas *cv, const struct frame_info *fi, int y)
+#define RESULT_X 9 /* after " result: " */
+
+/* The length of the start of p that fits in width columns, cut after a
+ * word when one ends in time; *next is where the line after it begins. */
+static size_t wrap_line(const char *p, int width, const char **next)
+{
+	size_t len = strlen(p), cut = (size_t)width;
+	if (len <= cut) {
+		*next = p + len;
+		return len;
+	}
+	while (cut > 0 && p[cut] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = (size_t)width;
+	*next = p + cut;
+	while (**next == ' ')
+		(*next)++;
+	return cut;
+}
+
+/* Lines the result takes at the bottom: a verdict with its reasons (compare)
+ * is longer than a line, and its reasons are the point. At most a quarter
+ * of the screen; 0 while the run goes on. */
+static int result_lines(const struct canvas *cv, const struct frame_info *fi)
 {
 	if (fi->state == RUN_LIVE || fi->result == NULL)
+		return 0;
+	int n = 0, most = cv->rows / 4 > 1 ? cv->rows / 4 : 1;
+	for (const char *p = fi->result; n < most && (n == 0 || *p != '\0'); n++)
+		wrap_line(p, cv->cols - RESULT_X - 1, &p);
+	return n;
+}
+
+/* The result from line y down, wrapped under its first word; when the
+ * last line cannot hold the rest, it ends in "...". */
+static void draw_result(struct canvas *cv, const struct frame_info *fi, int y)
+{
+	struct strbuf line = STRBUF_INIT;
+	if (fi->state == RUN_LIVE || fi->result == NULL)
 		return;
-	canvas_fill(cv, y, 0, cv->cols, CELL_CHAR(' '), C_DEFAULT, A_NONE_);
-	int x = canvas_text(cv, y, 1, "result: ", fi->passed ? C_OK : C_FAIL, A_BOLD_);
-	canvas_text(cv, y, x, fi->result, C_DEFAULT, A_NONE_);
+	canvas_text(cv, y, 1, "result: ", fi->passed ? C_OK : C_FAIL, A_BOLD_);
+	for (const char *p = fi->result; y < cv->rows && *p != '\0'; y++) {
+		const char *next;
+		size_t len = wrap_line(p, cv->cols - RESULT_X - 1, &next);
+		strbuf_reset(&line);
+		strbuf_putn(&line, p, len);
+		int x = canvas_text(cv, y, RESULT_X, strbuf_str(&line), C_DEFAULT, A_NONE_);
+		if (y == cv->rows - 1 && *next != '\0')
+			canvas_text(cv, y, x - 3 > RESULT_X ? x - 3 : RESULT_X, "...", C_DEFAULT,
+				    A_NONE_);
+		p = next;
+	}
+	strbuf_free(&line);
 }
 
 void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
@@ -199,13 +247,18 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 		return;
 	}
 	draw_status(cv, st, fi, v);
-	int bottom = cv->rows - (fi->state != RUN_LIVE && fi->result != NULL ? 1 : 0);
-	if (v->show_detail)
-		bottom -= draw_detail(cv, st, v, bottom - DETAIL_LINES - 1);
+	int nresult = result_lines(cv, fi);
+	int bottom = cv->rows - nresult;
 	/* compare: its table once it is there; t shows the tree instead */
+	int table = !(v->show_output && fi->output != NULL) && fi->table != NULL &&
+		    fi->state != RUN_LIVE && !v->show_tree;
+	/* beside the table, the detail pane waits for a call to be selected:
+	 * until then its room goes to the table */
+	if (v->show_detail && !(table && !v->has_sel))
+		bottom -= draw_detail(cv, st, v, bottom - DETAIL_LINES - 1);
 	if (v->show_output && fi->output != NULL)
 		bottom = draw_output(cv, fi->output, bottom);
-	else if (fi->table != NULL && fi->state != RUN_LIVE && !v->show_tree)
+	else if (table)
 		bottom = draw_table(cv, fi->table, bottom);
 	else if (v->show_tree) {
 		int room = tree_room(cv);
@@ -220,7 +273,7 @@ void frame_draw(struct canvas *cv, const struct store *st, const struct view *v,
 		free(lines);
 	}
 	timeline_draw(cv, st, v, 1, bottom - 1, lay);
-	draw_result(cv, fi, cv->rows - 1);
+	draw_result(cv, fi, cv->rows - nresult);
 	if (v->show_help)
 		draw_help(cv, fi->state == RUN_REPLAY);
 }

@@ -11,7 +11,8 @@
 #      (a receive, or the Wait/Test completing a non-blocking one), the
 #      send's own "rank.seq", and no line says msg=unmatched; the pair agrees
 #      (dest, status.source, status.tag, bytes);
-#  (e) a receive ends (begin + dur) no earlier than its send begins;
+#  (e) a receive ends (begin + dur) no earlier than its send begins (with
+#      -v slack=US: no more than US microseconds earlier);
 #  (f) messages= is the number of distinct msg ids;
 #  (g) events= is the number of event lines.
 
@@ -199,8 +200,9 @@ END {
 			problem("msg=" id ": sent with tag " s_tag[id] ", status.tag=" r_tag[id])
 		if (r_bytes[id] != s_bytes[id])
 			problem("msg=" id ": " s_bytes[id] " bytes sent, " r_bytes[id] " received")
-		# Printed times are rounded to 1 ns each: allow that much.
-		if (r_end[id] + 0.0015 < s_begin[id])
+		# Printed times are rounded to 1 ns each: allow that much, and
+		# slack us more where clock offsets were estimated (-v slack=US).
+		if (r_end[id] + 0.0015 + slack < s_begin[id])
 			problem(sprintf("msg=%s: the recv (line %d) ends at %.3f, before its send begins at %.3f", \
 				id, r_line[id], r_end[id], s_begin[id]))
 	}

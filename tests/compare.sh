@@ -27,8 +27,13 @@ check_compare() {
 	[ "$(grep -Ec '^# r[0-9]+ +#' "$out")" -eq "$p" ] || fail "chart: not one line per rank"
 	assert_match '^# r[0-9]+ .*##########' "chart: no full bar"
 	assert_match "\| (linear|tree|reduce|allreduce) is fastest at $p ranks and [0-9]+ double\(s\): [0-9.]+ us \(" "verdict"
+	# a library call that wins is measured against the faster way by hand
+	if grep -Eq '\| (reduce|allreduce) is fastest' "$out"; then
+		assert_match "MPI_(Reduce|Allreduce) takes [0-9.]+x the time of the faster way by hand \((linear|tree), [0-9.]+ us\)" \
+			"the library's win, in numbers"
+	fi
 	if [ "$p" -gt 1 ]; then
-		assert_match "\| .*(receives in a row|rounds|bytes a message|takes [0-9.]+x)" "reason with numbers"
+		assert_match "\| .*(receives in a row|rounds|bytes a message|takes [0-9.]+x|same single message \\([0-9.]+ and [0-9.]+ us\\))" "reason with numbers"
 		assert_match "^# tree .* $(awk -v p="$p" 'BEGIN { l = 0; while (2 ^ l < p) l++; print l }') levels " \
 			"tree levels = ceil(log2 p)"
 		assert_match "^# linear .* $((p - 1)) receives in a row " "linear: p-1 receives"
@@ -39,6 +44,8 @@ p=1
 while [ $p -le 16 ]; do
 	check_compare $p
 	echo "ok compare $p ranks"
+	check_compare $p --count 1000
+	echo "ok compare $p ranks, 1000 doubles"
 	p=$((p + 1))
 done
 for p in 3 7 16; do

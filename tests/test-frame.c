@@ -278,6 +278,83 @@ static void test_tree_panel_64(void)
 	store_free(st);
 }
 
+/* The rows from y on, their text from column x, trimmed and joined by
+ * single spaces: a wrapped paragraph read back. */
+static void read_back(struct canvas *cv, int y, int x, char *out, size_t size)
+{
+	char row[256];
+	out[0] = '\0';
+	for (; y < cv->rows; y++) {
+		canvas_row_ascii(cv, y, row);
+		size_t n = strlen(row);
+		while (n > 0 && row[n - 1] == ' ')
+			row[--n] = '\0';
+		if ((size_t)x < n && strlen(out) + n + 2 < size) {
+			if (out[0] != '\0')
+				strcat(out, " ");
+			strcat(out, row + x);
+		}
+	}
+}
+
+/* compare once it ended at 80x24: the verdict wrapped whole under the
+ * screen, the table with its bars for every rank; the detail pane only
+ * once a call is selected; a verdict longer than a quarter of the screen
+ * ends in "...". */
+static void test_compare_verdict(void)
+{
+	struct store *st = tree4();
+	struct canvas cv;
+	struct view v;
+	struct timeline_layout lay;
+	const char *verdict =
+		"tree is fastest at 4 ranks and 1 double(s): 7.25 us (linear 9.50, reduce 8.00, "
+		"allreduce 8.10). The linear sum takes 1.3x the tree's time: its root receives 3 "
+		"messages one after another, the tree needs 2 rounds in which pairs of ranks add "
+		"at the same time.";
+	const char *table = "compare: 4 ranks, 1 double(s) a rank, median of 10 reps\n"
+			    "method       time_us   root_us  messages       bytes  rounds\n"
+			    "linear          9.50      9.50         3          24  3 receives\n"
+			    "tree            7.25      7.25         3          24  2 levels\n"
+			    "reduce          8.00      8.00         -           -  inside\n"
+			    "allreduce       8.10      8.00         -           -  inside\n"
+			    "rank  linear      tree        reduce      allreduce\n"
+			    "r0    ##########  #######     ########    ########\n"
+			    "r1    #           #           #           #\n"
+			    "r2    #           ##          #           #\n"
+			    "r3    #           #           #           #\n"
+			    "per-rank median (us):\n"
+			    "  linear    r0=9.50 r1=0.50 r2=0.40 r3=0.45\n";
+	struct frame_info info = {"compare", RUN_FINISHED, 1, verdict, NULL, table, NULL};
+	char row[256], text[2048];
+	canvas_init(&cv, 24, 80);
+	view_init(&v);
+	view_fit(&v, st);
+	frame_draw(&cv, st, &v, &info, &lay);
+	int y = find_row(&cv, " result: tree is fastest", row);
+	CHECK(y > 0 && y < cv.rows - 1);
+	read_back(&cv, y, 9, text, sizeof text);
+	CHECK(strcmp(text, verdict) == 0);
+	CHECK(find_row(&cv, "-- compare --", row) > 0);
+	CHECK(find_row(&cv, "r3    #", row) > 0 && find_row(&cv, "r3    #", row) < y);
+	CHECK(find_row(&cv, "-- detail --", row) < 0);
+
+	view_select_step(&v, st, 1);
+	frame_draw(&cv, st, &v, &info, &lay);
+	CHECK(find_row(&cv, "-- detail --", row) > 0);
+
+	char longer[2048];
+	snprintf(longer, sizeof longer, "%s %s %s", verdict, verdict, verdict);
+	info.result = longer;
+	frame_draw(&cv, st, &v, &info, &lay);
+	y = find_row(&cv, " result: tree is fastest", row);
+	CHECK(y == cv.rows - cv.rows / 4);
+	canvas_row_ascii(&cv, cv.rows - 1, row);
+	CHECK(strstr(row, "...") != NULL);
+	canvas_free(&cv);
+	store_free(st);
+}
+
 /* The narration of a probe names its status fields. */
 static void test_narrate_probe(void)
 {
@@ -370,5 +447,6 @@ int main(void)
 	test_too_small();
 	test_many_ranks();
 	test_tree_panel_64();
+	test_compare_verdict();
 	UNIT_END();
 }

@@ -281,6 +281,13 @@ for w in linear tree reduce allreduce; do
 done
 echo "$s" | grep -Eq '^ r4 +#' || fail "compare panel: no bars for r4"
 echo "$s" | grep -Eq 'result: (linear|tree|reduce|allreduce) is fastest' || fail "no verdict"
+# the whole verdict, its reason included, wrapped under the screen
+verdict=$(echo "$s" | sed -n '/^ result: /,$p' | sed 's/^ *//' | tr '\n' ' ' | sed 's/ *$//')
+case $verdict in
+*"us ("*"). "*[a-z]*.) ;;
+*) fail "the verdict's reason is not on the screen: $verdict" ;;
+esac
+echo "$s" | grep -q -- '-- detail --' && fail "compare: a detail pane with nothing selected"
 T send-keys -t ui t
 wait_for 'sum at r0: 15'
 screen | grep -q 'L2   r0=10+5=15' || fail "compare: the tree's last level"
