@@ -848,6 +848,7 @@ static int read_log_into(struct src *s, const char *name, const struct log_strea
 static int store_begin(void *ctx, const struct log_header *h)
 {
 	*(struct store **)ctx = store_new(h->nranks);
+	store_set_clock_slack(*(struct store **)ctx, h->clock_max_rtt_ns / 2);
 	return 0;
 }
 

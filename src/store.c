@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "causal.h"
 #include "match.h"
 #include "recvorder.h"
 #include "store.h"
@@ -42,6 +43,7 @@ struct store_rank {
 	struct event pending; /* kind EV_NONE: none */
 	uint32_t total; /* announced by the rank when done */
 	int done;
+	int64_t shift; /* added to the rank's times: see keep_causal() */
 };
 
 struct store {
@@ -53,6 +55,7 @@ struct store {
 	uint64_t rejected;
 	uint64_t matched;
 	int64_t t_last;
+	struct causal *causal; /* clocks estimated: see keep_causal(); or NULL */
 };
 
 struct store *store_new(uint32_t nranks)
@@ -78,6 +81,7 @@ void store_free(struct store *st)
 	}
 	free(st->ranks);
 	matcher_free(&st->matcher);
+	causal_free(st->causal);
 	free(st);
 }
 
@@ -121,6 +125,50 @@ static uint32_t keep_preview(struct store_rank *sr, uint32_t index, const uint8_
 	return off;
 }
 
+/* Moves all of a rank's times by d (see causal.h). */
+static void shift_rank(struct store *st, uint32_t rank, int64_t d)
+{
+	struct store_rank *sr = &st->ranks[rank];
+	sr->shift += d;
+	for (size_t i = 0; i < sr->n; i++)
+		sr->ev[i].t_begin += d;
+	if (sr->pending.kind != EV_NONE)
+		sr->pending.t_begin += d;
+	if (sr->n > 0 && event_end(&sr->ev[sr->n - 1]) > st->t_last)
+		st->t_last = event_end(&sr->ev[sr->n - 1]);
+}
+
+/* A matched message, where clocks were estimated: its times as recorded
+ * go to the causal solver, and ranks whose shift it changed move. */
+static void keep_causal(struct store *st, uint32_t srank, uint32_t sindex, uint32_t rrank,
+			uint32_t rindex)
+{
+	if (st->causal == NULL)
+		return;
+	const struct store_rank *ss = &st->ranks[srank], *rs = &st->ranks[rrank];
+	int64_t send_begin = ss->ev[sindex].t_begin - ss->shift;
+	int64_t recv_end = event_end(&rs->ev[rindex]) - rs->shift;
+	if (!causal_message(st->causal, srank, send_begin, rrank, recv_end))
+		return;
+	for (uint32_t r = 0; r < st->nranks; r++) {
+		int64_t d = causal_shift(st->causal, r) - st->ranks[r].shift;
+		if (d != 0)
+			shift_rank(st, r, d);
+	}
+}
+
+void store_set_clock_slack(struct store *st, int64_t ns)
+{
+	causal_free(st->causal);
+	st->causal = NULL;
+	/* a log's figure is untrusted: no move may take a time further than
+	 * event_decode lets in */
+	if (ns > EVENT_TIME_MAX / 4)
+		ns = EVENT_TIME_MAX / 4;
+	if (ns > 0)
+		st->causal = causal_new(st->nranks, ns);
+}
+
 static void offer(struct store *st, uint32_t rank, uint32_t index, const struct match_key *key)
 {
 	struct event *ev = &st->ranks[rank].ev[index];
@@ -133,6 +181,10 @@ static void offer(struct store *st, uint32_t rank, uint32_t index, const struct 
 		ev->aux = partner + 1;
 		st->ranks[other_rank].ev[partner].aux = index + 1;
 		st->matched++;
+		if (is_send)
+			keep_causal(st, rank, index, other_rank, partner);
+		else
+			keep_causal(st, other_rank, partner, rank, index);
 	}
 }
 
@@ -235,8 +287,9 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 		/* one that finished already (reports and events cross) is old news */
 		if (ev->seq >= sr->next_seq && !sr->done) {
 			sr->pending = *ev;
-			if (ev->t_begin > st->t_last) /* so that a fitted view shows it */
-				st->t_last = ev->t_begin;
+			sr->pending.t_begin += sr->shift;
+			if (sr->pending.t_begin > st->t_last) /* so that a fitted view shows it */
+				st->t_last = sr->pending.t_begin;
 		}
 		return 0;
 	}
@@ -253,11 +306,12 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 	struct event_ref ref = {ev->rank, (uint32_t)sr->n};
 	sr->ev[sr->n] = *ev;
 	sr->ev[sr->n].aux = 0;
+	sr->ev[sr->n].t_begin += sr->shift;
 	if (keep_preview(sr, ref.index, preview, ev->preview_len) == NO_PREVIEW)
 		sr->ev[sr->n].preview_len = 0;
 	sr->n++;
 	st->events++;
-	int64_t end = event_end(ev);
+	int64_t end = event_end(&sr->ev[ref.index]);
 	if (end > st->t_last)
 		st->t_last = end;
 	link_partner(st, ref, link_posting(sr, ref.index, ev->aux));

@@ -28,6 +28,10 @@ struct store_stats {
 };
 
 struct store *store_new(uint32_t nranks);
+/* Ranks' clocks were aligned by estimate, to within ns: each matched
+ * message then moves a rank's times, by at most ns over the run, so that
+ * no receive ends before its send begins (rank 0's times never move). */
+void store_set_clock_slack(struct store *st, int64_t ns);
 void store_free(struct store *st);
 uint32_t store_nranks(const struct store *st);
 

@@ -447,8 +447,10 @@ int tracer_start(void)
 		return rc;
 	if (ring_init(&tr->ring, RING_CAPACITY) != 0)
 		return MPI_ERR_NO_MEM;
-	if (tr->rank == 0)
+	if (tr->rank == 0) {
 		tr->store = store_new((uint32_t)tr->size);
+		store_set_clock_slack(tr->store, tr->max_rtt / 2);
+	}
 	/* mpiloom itself configures the layer and records on its own */
 	if (tr->rank == 0 && !configured &&
 	    (tr->solo = standalone_start((uint32_t)tr->size, tr->max_rtt)) != NULL) {

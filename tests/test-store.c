@@ -254,8 +254,54 @@ static void test_bad_posting(void)
 	store_free(st);
 }
 
+static int64_t end_of(struct store *st, uint32_t rank, uint32_t index)
+{
+	return event_end(store_event(st, (struct event_ref){rank, index}));
+}
+
+static int64_t begin_of(struct store *st, uint32_t rank, uint32_t index)
+{
+	return store_event(st, (struct event_ref){rank, index})->t_begin;
+}
+
+/* Estimated clocks: the tree-sum pattern r3 -> r2 -> r0 with r2's clock
+ * 500 ns behind and r3's 400 ns behind r2's. Every receive ends after its
+ * send begins once the store has moved r2 and r3 (rank 0 never moves,
+ * nobody by more than the slack), events added later move too, and with
+ * exact clocks nothing moves. */
+static void test_causal(int64_t slack)
+{
+	struct store *st = store_new(4);
+	store_set_clock_slack(st, slack);
+	/* r3 sends at 1000 on its clock; r2 receives it ending at 800 on its own */
+	struct event evs[] = {
+		mk(3, 0, EV_SEND, 1000, 2, 0), recv_from(2, 0, 790, 3, 0),
+		mk(2, 1, EV_SEND, 900, 0, 1), recv_from(0, 0, 600, 2, 1),
+		mk(2, 2, EV_BARRIER, 2000, EV_UNSET, EV_UNSET),
+	};
+	add_all(st, evs, sizeof evs / sizeof evs[0]);
+	struct store_stats stats;
+	store_stats(st, &stats);
+	CHECK(stats.matched == 2);
+	int causal = end_of(st, 2, 0) >= begin_of(st, 3, 0) && end_of(st, 0, 0) >= begin_of(st, 2, 1);
+	CHECK(begin_of(st, 0, 0) == 600);
+	if (slack >= 1000) {
+		CHECK(causal);
+		CHECK(begin_of(st, 2, 1) >= 900 - slack && begin_of(st, 2, 1) <= 900 + slack);
+		/* the rank's later events move with it */
+		CHECK(begin_of(st, 2, 2) - 2000 == begin_of(st, 2, 1) - 900);
+	} else if (slack == 0) {
+		CHECK(!causal);
+		CHECK(begin_of(st, 2, 1) == 900 && begin_of(st, 3, 0) == 1000);
+	}
+	store_free(st);
+}
+
 int main(void)
 {
+	test_causal(0);
+	test_causal(1000);
+	test_causal(1000000);
 	test_nonblocking_posting_order();
 	test_blocking_behind_open();
 	test_isend_and_sendrecv();
