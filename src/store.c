@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <sys/mman.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,8 @@ struct store_rank {
 	uint32_t total; /* announced by the rank when done */
 	int done;
 	int64_t shift; /* added to the rank's times: see keep_causal() */
+	/* bytes of ev, pv and previews whose pages are mapped (map_ahead) */
+	size_t ev_mapped, pv_mapped, previews_mapped;
 };
 
 struct store {
@@ -56,6 +60,7 @@ struct store {
 	uint64_t matched;
 	int64_t t_last;
 	struct causal *causal; /* clocks estimated: see keep_causal(); or NULL */
+	int map_ahead;
 };
 
 struct store *store_new(uint32_t nranks)
@@ -90,6 +95,38 @@ uint32_t store_nranks(const struct store *st)
 	return st->nranks;
 }
 
+/* A live store grows while the traced program runs on the same cores: a
+ * page fault every 64 events, each a trap into a virtualised kernel, cost
+ * the collector more than the rest of store_add (measured). Its arrays'
+ * next pages are mapped a quarter megabyte at a time, in one system call.
+ * A replay leaves it to the faults: nothing competes with it, and it
+ * holds no memory beyond what its events take. used and cap in bytes;
+ * *mapped is reset to used whenever the array moves. */
+#define AHEAD_BYTES (256u << 10)
+
+static void map_ahead(const struct store *st, void *base, size_t used, size_t cap,
+		      size_t *mapped)
+{
+	if (!st->map_ahead || used + 64 <= *mapped)
+		return;
+	size_t to = used + AHEAD_BYTES < cap ? used + AHEAD_BYTES : cap;
+#ifdef MADV_POPULATE_WRITE
+	const uintptr_t page = 4096;
+	uintptr_t a = ((uintptr_t)base + (used > *mapped ? used : *mapped) + page - 1) & ~(page - 1);
+	uintptr_t b = ((uintptr_t)base + to) & ~(page - 1);
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* else: faults */
+#else
+	(void)base;
+#endif
+	*mapped = to;
+}
+
+void store_map_ahead(struct store *st)
+{
+	st->map_ahead = 1;
+}
+
 /* n is at most EVENT_PREVIEW_MAX: word moves, where a memcpy of a size
  * not known in advance costs a string instruction that takes longer than
  * the rest of store_add together (measured). */
@@ -102,8 +139,8 @@ static void copy_preview(uint8_t *to, const uint8_t *from, size_t n)
 		to[i] = from[i];
 }
 
-static uint32_t keep_preview(struct store_rank *sr, uint32_t index, const uint8_t *bytes,
-			     size_t n)
+static uint32_t keep_preview(const struct store *st, struct store_rank *sr, uint32_t index,
+			     const uint8_t *bytes, size_t n)
 {
 	if (n == 0 || bytes == NULL)
 		return NO_PREVIEW;
@@ -112,16 +149,21 @@ static uint32_t keep_preview(struct store_rank *sr, uint32_t index, const uint8_
 	if (sr->npv == sr->pv_cap) {
 		sr->pv_cap = sr->pv_cap ? sr->pv_cap * 2 : 64;
 		sr->pv = xreallocarray(sr->pv, sr->pv_cap, sizeof *sr->pv);
+		sr->pv_mapped = sr->npv * sizeof *sr->pv;
 	}
 	if (sr->previews_len + n > sr->previews_cap) {
 		size_t cap = sr->previews_cap ? sr->previews_cap * 2 : 1024;
 		sr->previews = xreallocarray(sr->previews, cap, 1);
 		sr->previews_cap = cap;
+		sr->previews_mapped = sr->previews_len;
 	}
 	copy_preview(sr->previews + sr->previews_len, bytes, n);
 	uint32_t off = (uint32_t)sr->previews_len;
 	sr->previews_len += n;
 	sr->pv[sr->npv++] = (struct preview_ref){index, off};
+	map_ahead(st, sr->pv, sr->npv * sizeof *sr->pv, sr->pv_cap * sizeof *sr->pv,
+		  &sr->pv_mapped);
+	map_ahead(st, sr->previews, sr->previews_len, sr->previews_cap, &sr->previews_mapped);
 	return off;
 }
 
@@ -274,6 +316,7 @@ static void grow_events(struct store_rank *sr)
 {
 	sr->cap = sr->cap ? sr->cap * 2 : 256;
 	sr->ev = xreallocarray(sr->ev, sr->cap, sizeof *sr->ev);
+	sr->ev_mapped = sr->n * sizeof *sr->ev;
 }
 
 int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
@@ -307,9 +350,10 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 	sr->ev[sr->n] = *ev;
 	sr->ev[sr->n].aux = 0;
 	sr->ev[sr->n].t_begin += sr->shift;
-	if (keep_preview(sr, ref.index, preview, ev->preview_len) == NO_PREVIEW)
+	if (keep_preview(st, sr, ref.index, preview, ev->preview_len) == NO_PREVIEW)
 		sr->ev[sr->n].preview_len = 0;
 	sr->n++;
+	map_ahead(st, sr->ev, sr->n * sizeof *sr->ev, sr->cap * sizeof *sr->ev, &sr->ev_mapped);
 	st->events++;
 	int64_t end = event_end(&sr->ev[ref.index]);
 	if (end > st->t_last)

@@ -32,6 +32,9 @@ struct store *store_new(uint32_t nranks);
  * message then moves a rank's times, by at most ns over the run, so that
  * no receive ends before its send begins (rank 0's times never move). */
 void store_set_clock_slack(struct store *st, int64_t ns);
+/* The store fills while a traced program runs: map its memory ahead of
+ * use (see store.c) rather than fault it in page by page. */
+void store_map_ahead(struct store *st);
 void store_free(struct store *st);
 uint32_t store_nranks(const struct store *st);
 

@@ -450,6 +450,7 @@ int tracer_start(void)
 	if (tr->rank == 0) {
 		tr->store = store_new((uint32_t)tr->size);
 		store_set_clock_slack(tr->store, tr->max_rtt / 2);
+		store_map_ahead(tr->store);
 	}
 	/* mpiloom itself configures the layer and records on its own */
 	if (tr->rank == 0 && !configured &&
