@@ -67,7 +67,7 @@ static void test_against_model(void)
 			m->e[m->n++] = (struct entry){req, seq++};
 			continue;
 		}
-		struct posting got, peeked;
+		struct posting got = {0}, peeked = {0};
 		long want = model_take(m, req);
 		int has = reqtable_peek(&t, req, &peeked);
 		int took = reqtable_take(&t, req, &got);
