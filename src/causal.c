@@ -49,14 +49,15 @@ int64_t causal_shift(const struct causal *c, uint32_t rank)
 	return rank < c->nranks ? c->shift[rank] : 0;
 }
 
-/* The pair's need raised to at least need; returns it. */
-static int64_t raise_need(struct needs *in, uint32_t from, int64_t need)
+/* The pair's need raised to at least need; returns 1 if it changed. */
+static int raise_need(struct needs *in, uint32_t from, int64_t need)
 {
 	for (size_t i = 0; i < in->n; i++) {
 		if (in->v[i].from == from) {
-			if (need > in->v[i].need)
-				in->v[i].need = need;
-			return in->v[i].need;
+			if (need <= in->v[i].need)
+				return 0;
+			in->v[i].need = need;
+			return 1;
 		}
 	}
 	if (in->n == in->cap) {
@@ -64,7 +65,7 @@ static int64_t raise_need(struct needs *in, uint32_t from, int64_t need)
 		in->v = xreallocarray(in->v, in->cap, sizeof *in->v);
 	}
 	in->v[in->n++] = (struct need){from, need};
-	return need;
+	return 1;
 }
 
 /* One Bellman-Ford pass over every pair: with lower set, the receiver
@@ -126,9 +127,10 @@ int causal_message(struct causal *c, uint32_t a, int64_t send_begin, uint32_t b,
 	int64_t need;
 	if (__builtin_sub_overflow(send_begin, recv_end, &need))
 		return 0;
-	need = raise_need(&c->in[b], a, need);
-	if (c->shift[b] - c->shift[a] >= need)
-		return 0;
+	return raise_need(&c->in[b], a, need);
+}
+
+void causal_solve(struct causal *c)
+{
 	settle(c);
-	return 1;
 }

@@ -16,9 +16,12 @@ struct causal;
 struct causal *causal_new(uint32_t nranks, int64_t slack);
 void causal_free(struct causal *c);
 /* A message from rank a to rank b; times as the ranks recorded them.
- * Returns 1 when some rank's shift changed. */
+ * Returns 1 when it asks more of the pair than their messages did so far:
+ * causal_solve then has something new to do. */
 int causal_message(struct causal *c, uint32_t a, int64_t send_begin, uint32_t b,
 		   int64_t recv_end);
+/* The shifts for all the messages so far: the same whatever their order. */
+void causal_solve(struct causal *c);
 int64_t causal_shift(const struct causal *c, uint32_t rank);
 
 #endif

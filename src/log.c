@@ -868,7 +868,10 @@ static int read_log_store(struct src *s, const char *name, struct store **out,
 {
 	struct log_stream_sink sink = {store_begin, store_event_in, store_done_in, out};
 	*out = NULL;
-	return read_log_into(s, name, &sink, h, rep, err);
+	int rc = read_log_into(s, name, &sink, h, rep, err);
+	if (*out != NULL) /* the messages matched by the time the reader returns */
+		store_settle(*out);
+	return rc;
 }
 
 int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
@@ -908,7 +911,10 @@ int log_read(const char *path, struct store **out, struct log_header *h, struct 
 {
 	struct log_stream_sink sink = {store_begin, store_event_in, store_done_in, out};
 	*out = NULL;
-	return log_stream(path, &sink, h, rep, err);
+	int rc = log_stream(path, &sink, h, rep, err);
+	if (*out != NULL)
+		store_settle(*out);
+	return rc;
 }
 
 int log_stream(const char *path, const struct log_stream_sink *sink, struct log_header *h,

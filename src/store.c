@@ -46,6 +46,7 @@ struct store_rank {
 	uint32_t total; /* announced by the rank when done */
 	int done;
 	int64_t shift; /* added to the rank's times: see keep_causal() */
+	size_t settled; /* events before this one are matched */
 	/* bytes of ev, pv and previews whose pages are mapped (map_ahead) */
 	size_t ev_mapped, pv_mapped, previews_mapped;
 };
@@ -60,6 +61,8 @@ struct store {
 	uint64_t matched;
 	int64_t t_last;
 	struct causal *causal; /* clocks estimated: see keep_causal(); or NULL */
+	int acausal;	       /* a message asked more of the shifts: solve again */
+	int unsettled;	       /* events not matched yet: see store_settle() */
 	int map_ahead;
 };
 
@@ -181,7 +184,8 @@ static void shift_rank(struct store *st, uint32_t rank, int64_t d)
 }
 
 /* A matched message, where clocks were estimated: its times as recorded
- * go to the causal solver, and ranks whose shift it changed move. */
+ * go to the causal solver (store_settle moves the ranks once it has seen
+ * every message that came). */
 static void keep_causal(struct store *st, uint32_t srank, uint32_t sindex, uint32_t rrank,
 			uint32_t rindex)
 {
@@ -190,8 +194,12 @@ static void keep_causal(struct store *st, uint32_t srank, uint32_t sindex, uint3
 	const struct store_rank *ss = &st->ranks[srank], *rs = &st->ranks[rrank];
 	int64_t send_begin = ss->ev[sindex].t_begin - ss->shift;
 	int64_t recv_end = event_end(&rs->ev[rindex]) - rs->shift;
-	if (!causal_message(st->causal, srank, send_begin, rrank, recv_end))
-		return;
+	st->acausal |= causal_message(st->causal, srank, send_begin, rrank, recv_end);
+}
+
+static void move_ranks(struct store *st)
+{
+	causal_solve(st->causal);
 	for (uint32_t r = 0; r < st->nranks; r++) {
 		int64_t d = causal_shift(st->causal, r) - st->ranks[r].shift;
 		if (d != 0)
@@ -347,8 +355,7 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 	if (sr->n == sr->cap)
 		grow_events(sr);
 	struct event_ref ref = {ev->rank, (uint32_t)sr->n};
-	sr->ev[sr->n] = *ev;
-	sr->ev[sr->n].aux = 0;
+	sr->ev[sr->n] = *ev; /* aux is the wire's until store_settle */
 	sr->ev[sr->n].t_begin += sr->shift;
 	if (keep_preview(st, sr, ref.index, preview, ev->preview_len) == NO_PREVIEW)
 		sr->ev[sr->n].preview_len = 0;
@@ -358,8 +365,39 @@ int store_add(struct store *st, const struct event *ev, const uint8_t *preview)
 	int64_t end = event_end(&sr->ev[ref.index]);
 	if (end > st->t_last)
 		st->t_last = end;
-	link_partner(st, ref, link_posting(sr, ref.index, ev->aux));
+	st->unsettled = 1;
 	return 0;
+}
+
+/* Matching waits until something reads the store: a traced program that
+ * nobody watches live (--text, --record, a benchmark) then does not pay
+ * for it while it runs, and a screen pays for it in its drawing thread.
+ * Each rank's events are taken in order, which is all MPI's matching
+ * rule looks at; the clock shifts depend only on the messages seen. */
+void store_settle(struct store *st)
+{
+	if (!st->unsettled)
+		return;
+	st->unsettled = 0;
+	for (uint32_t r = 0; r < st->nranks; r++) {
+		struct store_rank *sr = &st->ranks[r];
+		for (; sr->settled < sr->n; sr->settled++) {
+			uint32_t i = (uint32_t)sr->settled, wire_aux = sr->ev[i].aux;
+			sr->ev[i].aux = 0;
+			link_partner(st, (struct event_ref){r, i}, link_posting(sr, i, wire_aux));
+		}
+	}
+	if (st->acausal)
+		move_ranks(st);
+	st->acausal = 0;
+}
+
+/* The matches are the store's cache of what its events say, not part of
+ * them: a reader that fills them in changes nothing it could tell. */
+static const struct store *settled(const struct store *st)
+{
+	store_settle((struct store *)st);
+	return st;
 }
 
 void store_rank_done(struct store *st, uint32_t rank, uint32_t total)
@@ -373,6 +411,7 @@ void store_rank_done(struct store *st, uint32_t rank, uint32_t total)
 
 const struct event *store_pending(const struct store *st, uint32_t rank)
 {
+	st = settled(st);
 	if (rank >= st->nranks || st->ranks[rank].pending.kind == EV_NONE)
 		return NULL;
 	return &st->ranks[rank].pending;
@@ -385,6 +424,7 @@ size_t store_rank_count(const struct store *st, uint32_t rank)
 
 const struct event *store_event(const struct store *st, struct event_ref ref)
 {
+	st = settled(st);
 	if (ref.rank >= st->nranks || ref.index >= st->ranks[ref.rank].n)
 		return NULL;
 	return &st->ranks[ref.rank].ev[ref.index];
@@ -472,6 +512,7 @@ void store_wire_event(const struct store *st, struct event_ref ref, struct event
 
 void store_stats(const struct store *st, struct store_stats *out)
 {
+	st = settled(st);
 	memset(out, 0, sizeof *out);
 	out->events = st->events;
 	out->rejected = st->rejected;
@@ -510,6 +551,7 @@ static int ref_before(const void *a, const void *b, const struct store *st)
  * time order): n x ranks comparisons, no sort of the whole history. */
 struct event_ref *store_time_order(const struct store *st, size_t *n)
 {
+	st = settled(st);
 	size_t total = 0;
 	for (uint32_t r = 0; r < st->nranks; r++)
 		total += st->ranks[r].n;

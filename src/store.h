@@ -43,6 +43,10 @@ uint32_t store_nranks(const struct store *st);
  * An EVF_PENDING event is not kept among the events: it becomes its rank's
  * pending call until an event with its sequence number or a later one. */
 int store_add(struct store *st, const struct event *ev, const uint8_t *preview);
+/* Matches the messages of the events added since the last call (and, with
+ * estimated clocks, moves the ranks' times). Every reader below does it
+ * first by itself; a writer calls it to have the work done now. */
+void store_settle(struct store *st);
 /* The call the rank is in, or NULL. */
 const struct event *store_pending(const struct store *st, uint32_t rank);
 /* The rank has sent all its events: total is how many it recorded. */
