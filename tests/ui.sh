@@ -64,9 +64,7 @@ wait_for 'mpiloom keys'
 T send-keys -t ui '?'
 wait_gone 'mpiloom keys'
 wait_for 'result: sum = 15'
-T send-keys -t ui q
-finished
-grep -q 'EXIT=0' "$tmp/exit" || fail "exit status $(cat "$tmp/exit"), expected 0"
+quit 0 "exit status, expected 0"
 echo "ok help, quit, terminal restored"
 
 # 3. probe: select the receive with Tab; the detail pane shows its status
@@ -99,9 +97,7 @@ T resize-window -t ui -x 70 -y 20
 wait_for 'needs at least 80x24 \(this is 70x20\)'
 T resize-window -t ui -x 120 -y 30
 wait_for '^r1 '
-T send-keys -t ui q
-finished
-grep -q 'EXIT=0' "$tmp/exit" || fail "exit status after resize"
+quit 0 "exit status after resize"
 echo "ok resize"
 
 # 5. ASCII when the locale is not UTF-8, monochrome with NO_COLOR
@@ -208,9 +204,7 @@ wait_for 'paused x64 at start'
 # at x64 the 18 calls play in 70 ms: what is seen is where play stops
 T send-keys -t ui ' '
 wait_for 'paused x64 at end' 30
-T send-keys -t ui q
-finished
-grep -q 'EXIT=0' "$tmp/exit" || fail "replay exit status $(cat "$tmp/exit")"
+quit 0 "replay exit status"
 echo "ok replay"
 
 # 8b. a replay owns the terminal itself: started too small, then enlarged
@@ -249,17 +243,13 @@ wait_for '^ rank 0 receives 2 from rank 1'
 T send-keys -t ui ' '
 wait_for 'FINISHED check passed'
 wait_for 'sum at r0: 10'
-T send-keys -t ui q
-finished
-grep -q 'EXIT=0' "$tmp/exit" || fail "stepped run exit status $(cat "$tmp/exit")"
+quit 0 "stepped run exit status"
 echo "ok step"
 
 # q while every rank is held: all of them end, the terminal is restored
 start 100 32 "$MPILOOM -n 3 --step tree-sum"
 wait_for 'STEP n r space \| 3 held'
-T send-keys -t ui q
-finished
-grep -q 'EXIT=130' "$tmp/exit" || fail "q while held: exit status $(cat "$tmp/exit")"
+quit 130 "q while held: exit status"
 echo "ok q while held"
 
 # 10. scripted keys on the screen: the probe's step names its status
