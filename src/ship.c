@@ -83,20 +83,19 @@ static size_t fill_batch(struct ring *ring, uint8_t *buf)
  * shipper blocked in a send would spin in MPI's progress engine and fight
  * the program's own thread for MPI's lock on every one of its calls. */
 #define OUTBOX_SLOTS 4
+#define BATCH_BYTES (HEADER_SIZE + BATCH_MAX * EVENT_RECORD_WIRE_SIZE)
 
 struct outbox {
 	uint8_t *buf[OUTBOX_SLOTS];
-	MPI_Request req[OUTBOX_SLOTS];
-	int busy; /* sends in flight */
+	MPI_Request req[OUTBOX_SLOTS]; /* MPI_REQUEST_NULL: the buffer is free */
 };
 
 static void outbox_init(struct outbox *o)
 {
 	for (int i = 0; i < OUTBOX_SLOTS; i++) {
-		o->buf[i] = xmalloc(HEADER_SIZE + (size_t)BATCH_MAX * EVENT_RECORD_WIRE_SIZE);
+		o->buf[i] = xmalloc(BATCH_BYTES);
 		o->req[i] = MPI_REQUEST_NULL;
 	}
-	o->busy = 0;
 }
 
 static void outbox_free(struct outbox *o)
@@ -105,37 +104,49 @@ static void outbox_free(struct outbox *o)
 		free(o->buf[i]);
 }
 
-/* Frees the slots whose sends finished and counts the others. */
+static int outbox_busy(const struct outbox *o)
+{
+	int busy = 0;
+	for (int i = 0; i < OUTBOX_SLOTS; i++)
+		busy += o->req[i] != MPI_REQUEST_NULL;
+	return busy;
+}
+
+/* Frees the buffers whose sends finished. */
 static int outbox_test(struct outbox *o)
 {
-	if (o->busy == 0)
+	if (outbox_busy(o) == 0)
 		return MPI_SUCCESS;
 	int idx[OUTBOX_SLOTS], n;
 	MPI_Status st[OUTBOX_SLOTS];
-	int rc = PMPI_Testsome(OUTBOX_SLOTS, o->req, &n, idx, st);
-	o->busy = 0;
-	for (int i = 0; i < OUTBOX_SLOTS; i++)
-		o->busy += o->req[i] != MPI_REQUEST_NULL;
-	return rc;
+	return PMPI_Testsome(OUTBOX_SLOTS, o->req, &n, idx, st);
 }
 
-/* A free buffer, once a send in flight has finished if all are; -1 when
- * that did not happen within wait_ns or MPI failed. */
-static int outbox_slot(struct outbox *o, int64_t wait_ns)
+/* Until at most max_busy sends are in flight: MPI_SUCCESS, or an error
+ * when MPI failed or that did not happen within wait_ns. */
+static int outbox_wait(struct outbox *o, int max_busy, int64_t wait_ns)
 {
 	int64_t t0 = clock_now_ns();
 	for (;;) {
-		for (int i = 0; i < OUTBOX_SLOTS; i++)
-			if (o->req[i] == MPI_REQUEST_NULL)
-				return i;
 		if (outbox_test(o) != MPI_SUCCESS)
-			return -1;
-		if (o->busy == OUTBOX_SLOTS) {
-			if (clock_now_ns() - t0 >= wait_ns)
-				return -1;
-			pause_ns(POLL_NS / 8);
-		}
+			return MPI_ERR_OTHER;
+		if (outbox_busy(o) <= max_busy)
+			return MPI_SUCCESS;
+		if (clock_now_ns() - t0 >= wait_ns)
+			return MPI_ERR_OTHER;
+		pause_ns(POLL_NS / 8);
 	}
+}
+
+/* A free buffer, or -1 (see outbox_wait). */
+static int outbox_slot(struct outbox *o, int64_t wait_ns)
+{
+	if (outbox_wait(o, OUTBOX_SLOTS - 1, wait_ns) != MPI_SUCCESS)
+		return -1;
+	int i = 0;
+	while (o->req[i] != MPI_REQUEST_NULL)
+		i++;
+	return i;
 }
 
 /* total (events this rank recorded) is only known, and only read, once the
@@ -146,9 +157,7 @@ static int send_batch(struct tracer *tr, struct outbox *o, int slot, size_t nrec
 	struct batch_header h = {BATCH_MAGIC, (uint32_t)tr->rank, (uint32_t)nrec, flags, total};
 	encode_header(o->buf[slot], &h);
 	int bytes = (int)(HEADER_SIZE + nrec * EVENT_RECORD_WIRE_SIZE);
-	int rc = PMPI_Isend(o->buf[slot], bytes, MPI_BYTE, 0, TAG_BATCH, tr->comm, &o->req[slot]);
-	o->busy += rc == MPI_SUCCESS;
-	return rc;
+	return PMPI_Isend(o->buf[slot], bytes, MPI_BYTE, 0, TAG_BATCH, tr->comm, &o->req[slot]);
 }
 
 /* A batch with no records and these flags. */
@@ -157,21 +166,6 @@ static int send_mark(struct tracer *tr, struct outbox *o, uint32_t flags, uint32
 {
 	int slot = outbox_slot(o, wait_ns);
 	return slot < 0 ? MPI_ERR_OTHER : send_batch(tr, o, slot, 0, flags, total);
-}
-
-/* Every send finished, or -1 after wait_ns. */
-static int outbox_drain(struct outbox *o, int64_t wait_ns)
-{
-	int64_t t0 = clock_now_ns();
-	for (;;) {
-		if (outbox_test(o) != MPI_SUCCESS)
-			return MPI_ERR_OTHER;
-		if (o->busy == 0)
-			return MPI_SUCCESS;
-		if (clock_now_ns() - t0 >= wait_ns)
-			return MPI_ERR_OTHER;
-		pause_ns(POLL_NS / 8);
-	}
 }
 
 /* The ring's records, then the pending call (read before the ring was
@@ -224,7 +218,7 @@ static void ship_final(struct tracer *tr, struct outbox *o)
 {
 	if (ship_all(tr, o, NULL) != MPI_SUCCESS ||
 	    send_mark(tr, o, BATCH_FINAL, tr->seq, FINAL_WAIT_NS) != MPI_SUCCESS ||
-	    outbox_drain(o, FINAL_WAIT_NS) != MPI_SUCCESS)
+	    outbox_wait(o, 0, FINAL_WAIT_NS) != MPI_SUCCESS)
 		fprintf(stderr, "mpiloom: rank %d: final batch failed\n", tr->rank);
 	else if (gate_last_commands(tr) != MPI_SUCCESS)
 		fprintf(stderr, "mpiloom: rank %d: stepping commands failed\n", tr->rank);
@@ -326,7 +320,6 @@ static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int sour
  * taken in the order they were posted: MPI matched them in that order, so
  * a rank's batches are kept in the order it sent them. */
 #define INBOX_SLOTS 4
-#define BATCH_BYTES (HEADER_SIZE + BATCH_MAX * EVENT_RECORD_WIRE_SIZE)
 
 struct inbox {
 	uint8_t *buf[INBOX_SLOTS];
