@@ -68,9 +68,15 @@ static int raise_need(struct needs *in, uint32_t from, int64_t need)
 	return 1;
 }
 
+static int64_t within(const struct causal *c, int64_t x)
+{
+	return x < -c->slack ? -c->slack : x > c->slack ? c->slack : x;
+}
+
 /* One Bellman-Ford pass over every pair: with lower set, the receiver
  * raised to what its senders need (never rank 0); otherwise the sender
- * lowered to what its receivers allow. Returns 1 if anything moved. */
+ * lowered to what its receivers allow; both kept within the slack, so
+ * no sum below can overflow. Returns 1 if anything moved. */
 static int relax(struct causal *c, int64_t *x, int lower)
 {
 	int moved = 0;
@@ -78,22 +84,17 @@ static int relax(struct causal *c, int64_t *x, int lower)
 		for (size_t i = 0; i < c->in[b].n; i++) {
 			uint32_t a = c->in[b].v[i].from;
 			int64_t need = c->in[b].v[i].need;
-			if (lower && x[b] - x[a] < need && b != 0) {
-				x[b] = x[a] + need;
-				moved = 1;
-			} else if (!lower && x[b] - x[a] < need && a != 0) {
-				x[a] = x[b] - need;
+			if (x[b] - x[a] >= need)
+				continue;
+			uint32_t r = lower ? b : a;
+			int64_t to = within(c, lower ? x[a] + need : x[b] - need);
+			if (r != 0 && to != x[r]) {
+				x[r] = to;
 				moved = 1;
 			}
 		}
 	}
 	return moved;
-}
-
-static void clamp_all(const struct causal *c, int64_t *x)
-{
-	for (uint32_t r = 1; r < c->nranks; r++)
-		x[r] = x[r] < -c->slack ? -c->slack : x[r] > c->slack ? c->slack : x[r];
 }
 
 /* The shifts form a system of difference constraints, whose solutions are
@@ -103,13 +104,13 @@ static void clamp_all(const struct causal *c, int64_t *x)
  * only as far as a chain of messages to or from rank 0 forces it. A pass
  * a rank suffices when the messages can be causal at all; when they
  * cannot (the slack was exceeded), the passes stop and what is left stays. */
-static void settle(struct causal *c)
+void causal_solve(struct causal *c)
 {
 	int64_t *up = xcalloc(c->nranks, sizeof *up);
 	for (uint32_t r = 1; r < c->nranks; r++)
 		up[r] = c->slack;
 	for (uint32_t pass = 0; pass <= c->nranks && relax(c, up, 0); pass++)
-		clamp_all(c, up);
+		;
 	for (uint32_t r = 0; r < c->nranks; r++)
 		c->shift[r] = up[r] < 0 ? up[r] : 0;
 	for (uint32_t pass = 0; pass <= c->nranks && relax(c, c->shift, 1); pass++)
@@ -127,10 +128,10 @@ int causal_message(struct causal *c, uint32_t a, int64_t send_begin, uint32_t b,
 	int64_t need;
 	if (__builtin_sub_overflow(send_begin, recv_end, &need))
 		return 0;
+	/* beyond twice the slack a need is met by any shifts, or by none */
+	if (need > 2 * c->slack)
+		need = 2 * c->slack + 1;
+	else if (need < -2 * c->slack)
+		need = -2 * c->slack - 1;
 	return raise_need(&c->in[b], a, need);
-}
-
-void causal_solve(struct causal *c)
-{
-	settle(c);
 }
