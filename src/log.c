@@ -849,7 +849,7 @@ static int read_log_into(struct src *s, const char *name, const struct log_strea
 static int store_begin(void *ctx, const struct log_header *h)
 {
 	*(struct store **)ctx = store_new(h->nranks);
-	store_set_clock_slack(*(struct store **)ctx, h->clock_max_rtt_ns / 2);
+	store_clock_estimated(*(struct store **)ctx, h->clock_max_rtt_ns);
 	return 0;
 }
 
@@ -863,15 +863,20 @@ static void store_done_in(void *ctx, uint32_t rank, uint32_t total)
 	store_rank_done(*(struct store **)ctx, rank, total);
 }
 
+/* The messages matched by the time a reader returns its store. */
+static int settled(int rc, struct store **out)
+{
+	if (*out != NULL)
+		store_settle(*out);
+	return rc;
+}
+
 static int read_log_store(struct src *s, const char *name, struct store **out,
 			  struct log_header *h, struct log_report *rep, struct strbuf *err)
 {
 	struct log_stream_sink sink = {store_begin, store_event_in, store_done_in, out};
 	*out = NULL;
-	int rc = read_log_into(s, name, &sink, h, rep, err);
-	if (*out != NULL) /* the messages matched by the time the reader returns */
-		store_settle(*out);
-	return rc;
+	return settled(read_log_into(s, name, &sink, h, rep, err), out);
 }
 
 int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
@@ -911,10 +916,7 @@ int log_read(const char *path, struct store **out, struct log_header *h, struct 
 {
 	struct log_stream_sink sink = {store_begin, store_event_in, store_done_in, out};
 	*out = NULL;
-	int rc = log_stream(path, &sink, h, rep, err);
-	if (*out != NULL)
-		store_settle(*out);
-	return rc;
+	return settled(log_stream(path, &sink, h, rep, err), out);
 }
 
 int log_stream(const char *path, const struct log_stream_sink *sink, struct log_header *h,

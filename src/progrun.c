@@ -285,7 +285,7 @@ static void on_header(void *ctx, const struct log_header *h)
 	if (pr->st != NULL)
 		return;
 	pr->st = store_new(h->nranks);
-	store_set_clock_slack(pr->st, h->clock_max_rtt_ns / 2);
+	store_clock_estimated(pr->st, h->clock_max_rtt_ns);
 	pr->nranks = h->nranks;
 	pr->hdr = *h;
 	pr->hdr.scenario = xstrdup(h->scenario ? h->scenario : "");

@@ -207,16 +207,17 @@ static void move_ranks(struct store *st)
 	}
 }
 
-void store_set_clock_slack(struct store *st, int64_t ns)
+void store_clock_estimated(struct store *st, int64_t max_rtt_ns)
 {
 	causal_free(st->causal);
 	st->causal = NULL;
 	/* a log's figure is untrusted: no move may take a time further than
 	 * event_decode lets in */
-	if (ns > EVENT_TIME_MAX / 4)
-		ns = EVENT_TIME_MAX / 4;
-	if (ns > 0)
-		st->causal = causal_new(st->nranks, ns);
+	int64_t slack = max_rtt_ns / 2;
+	if (slack > EVENT_TIME_MAX / 4)
+		slack = EVENT_TIME_MAX / 4;
+	if (slack > 0)
+		st->causal = causal_new(st->nranks, slack);
 }
 
 static void offer(struct store *st, uint32_t rank, uint32_t index, const struct match_key *key)

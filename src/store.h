@@ -28,10 +28,12 @@ struct store_stats {
 };
 
 struct store *store_new(uint32_t nranks);
-/* Ranks' clocks were aligned by estimate, to within ns: each matched
- * message then moves a rank's times, by at most ns over the run, so that
- * no receive ends before its send begins (rank 0's times never move). */
-void store_set_clock_slack(struct store *st, int64_t ns);
+/* Ranks' clocks were aligned by ping-pong, the worst round trip max_rtt_ns
+ * (0: one clock, exact): each one is then off by up to half of it, and
+ * matched messages move a rank's times, by no more than that over the
+ * run, so that no receive ends before its send begins (rank 0's times
+ * never move). */
+void store_clock_estimated(struct store *st, int64_t max_rtt_ns);
 /* The store fills while a traced program runs: map its memory ahead of
  * use (see store.c) rather than fault it in page by page. */
 void store_map_ahead(struct store *st);

@@ -449,7 +449,7 @@ int tracer_start(void)
 		return MPI_ERR_NO_MEM;
 	if (tr->rank == 0) {
 		tr->store = store_new((uint32_t)tr->size);
-		store_set_clock_slack(tr->store, tr->max_rtt / 2);
+		store_clock_estimated(tr->store, tr->max_rtt);
 		store_map_ahead(tr->store);
 	}
 	/* mpiloom itself configures the layer and records on its own */

@@ -272,7 +272,7 @@ static int64_t begin_of(struct store *st, uint32_t rank, uint32_t index)
 static void test_causal(int64_t slack)
 {
 	struct store *st = store_new(4);
-	store_set_clock_slack(st, slack);
+	store_clock_estimated(st, 2 * slack);
 	/* r3 sends at 1000 on its clock; r2 receives it ending at 800 on its own */
 	struct event evs[] = {
 		mk(3, 0, EV_SEND, 1000, 2, 0), recv_from(2, 0, 790, 3, 0),
