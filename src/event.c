@@ -221,6 +221,11 @@ static int decode_fields(const uint8_t in[EVENT_WIRE_SIZE], struct event *ev)
 int event_decode(const uint8_t in[EVENT_WIRE_SIZE], struct event *ev)
 {
 	decode_fields(in, ev);
+	return event_check(ev);
+}
+
+int event_check(const struct event *ev)
+{
 	if (ev->kind == EV_NONE || ev->kind >= EV_KIND_COUNT)
 		return -1;
 	if (ev->dtype >= DT_COUNT || ev->preview_dtype >= DT_COUNT)

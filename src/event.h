@@ -198,5 +198,7 @@ int64_t event_status_bytes(const struct event *ev);
 
 void event_encode(const struct event *ev, uint8_t out[EVENT_WIRE_SIZE]);
 int event_decode(const uint8_t in[EVENT_WIRE_SIZE], struct event *ev);
+/* 0, or -1 when the fields cannot be an event's (out of range). */
+int event_check(const struct event *ev);
 
 #endif

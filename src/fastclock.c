@@ -62,13 +62,13 @@ static uint64_t scale_since(const struct fastclock *fc, uint64_t tsc, int64_t ns
 	return (uint64_t)(((unsigned __int128)(ns - fc->ns0) << 32) / (tsc - fc->tsc0));
 }
 
-static void publish(struct fastclock *fc, const struct fastclock_anchor *a)
+static void publish(struct fastclock_now *now, const struct fastclock_anchor *a)
 {
-	unsigned g = atomic_load_explicit(&fc->gen, memory_order_relaxed);
-	atomic_store_explicit(&fc->gen, g + 1, memory_order_relaxed);
+	unsigned g = atomic_load_explicit(&now->gen, memory_order_relaxed);
+	atomic_store_explicit(&now->gen, g + 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
-	fc->now = *a;
-	atomic_store_explicit(&fc->gen, g + 2, memory_order_release);
+	now->a = *a;
+	atomic_store_explicit(&now->gen, g + 2, memory_order_release);
 }
 
 static int anchor_now(struct fastclock *fc)
@@ -78,14 +78,15 @@ static int anchor_now(struct fastclock *fc)
 	a.mult = scale_since(fc, a.tsc, a.ns);
 	if (a.mult == 0)
 		return -1;
-	publish(fc, &a);
+	publish(fc->now, &a);
 	return 0;
 }
 
 void fastclock_start(struct fastclock *fc)
 {
 	fc->use_tsc = 0;
-	atomic_store(&fc->gen, 0);
+	fc->now = &fc->own;
+	atomic_store(&fc->own.gen, 0);
 	const char *force = getenv("MPILOOM_CLOCK");
 	if ((force != NULL && strcmp(force, "monotonic") == 0) || !tsc_invariant() ||
 	    !kernel_uses_tsc())
@@ -101,6 +102,21 @@ void fastclock_anchor(struct fastclock *fc)
 	if (fc->use_tsc)
 		anchor_now(fc);
 }
+
+void fastclock_seed(const struct fastclock *fc, struct fastclock_now *shared)
+{
+	if (fc->use_tsc)
+		publish(shared, &fc->now->a);
+}
+
+void fastclock_share(struct fastclock *fc, struct fastclock_now *shared)
+{
+	/* the writer does not read the counter: neither do we */
+	if (atomic_load_explicit(&shared->gen, memory_order_acquire) == 0)
+		fc->use_tsc = 0;
+	else
+		fc->now = shared;
+}
 #else
 void fastclock_start(struct fastclock *fc)
 {
@@ -110,5 +126,17 @@ void fastclock_start(struct fastclock *fc)
 void fastclock_anchor(struct fastclock *fc)
 {
 	(void)fc;
+}
+
+void fastclock_seed(const struct fastclock *fc, struct fastclock_now *shared)
+{
+	(void)fc;
+	(void)shared;
+}
+
+void fastclock_share(struct fastclock *fc, struct fastclock_now *shared)
+{
+	(void)fc;
+	(void)shared;
 }
 #endif

@@ -25,11 +25,16 @@ struct fastclock_anchor {
 	uint64_t mult; /* ns per tick, times 2^32 */
 };
 
+/* The anchor in use, written by one thread under a sequence lock. */
+struct fastclock_now {
+	atomic_uint gen; /* 0: none published yet */
+	struct fastclock_anchor a;
+};
+
 struct fastclock {
 	int use_tsc;
-	/* the anchor, written by one thread under a sequence lock */
-	atomic_uint gen;
-	struct fastclock_anchor now;
+	struct fastclock_now *now; /* &own, or one that rank 0 keeps for its host */
+	struct fastclock_now own;
 	/* the first anchor: the scale is measured from it */
 	uint64_t tsc0;
 	int64_t ns0;
@@ -39,6 +44,11 @@ struct fastclock {
 void fastclock_start(struct fastclock *fc);
 /* A new anchor: call every millisecond or so, from one thread only. */
 void fastclock_anchor(struct fastclock *fc);
+/* On one host every process reads the counter and the clock alike, so
+ * one anchor serves all: rank 0 seeds shared with its own, then every
+ * process reads it from there, and rank 0's collector keeps it fresh. */
+void fastclock_seed(const struct fastclock *fc, struct fastclock_now *shared);
+void fastclock_share(struct fastclock *fc, struct fastclock_now *shared);
 
 #ifdef FASTCLOCK_TSC
 static inline int64_t fastclock_scale(const struct fastclock_anchor *a, uint64_t tsc)
@@ -53,11 +63,12 @@ static inline int64_t fastclock_ns(const struct fastclock *fc)
 		return clock_now_ns();
 	struct fastclock_anchor a;
 	unsigned g;
+	const struct fastclock_now *now = fc->now;
 	do {
-		g = atomic_load_explicit(&fc->gen, memory_order_acquire);
-		a = fc->now;
+		g = atomic_load_explicit(&now->gen, memory_order_acquire);
+		a = now->a;
 		atomic_thread_fence(memory_order_acquire);
-	} while ((g & 1) || atomic_load_explicit(&fc->gen, memory_order_relaxed) != g);
+	} while ((g & 1) || atomic_load_explicit(&now->gen, memory_order_relaxed) != g);
 	return fastclock_scale(&a, __rdtsc());
 }
 #else

@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
+#include "shared.h"
 #include "tracer.h"
 #include "xalloc.h"
 
@@ -20,48 +22,72 @@
 
 enum command { CMD_RELEASE = 1, CMD_STEP_ON, CMD_STEP_OFF, CMD_BYE };
 
+/* A held call looks at the stepping flag this often: turning stepping off
+ * lets it go without a release. */
+#define STEP_POLL_NS 10000000
+
 void gate_init(struct tracer *tr)
 {
 	struct gate *g = &tr->gate;
-	atomic_store(&g->gen, 0);
-	g->state = GATE_IDLE;
-	g->releases = 0;
-	g->reported_gen = 0;
-	g->reported_state = GATE_IDLE;
-	g->listening = tr->opts.steppable;
-	atomic_store(&g->stepping, tr->opts.steppable && tr->opts.step);
-	pthread_mutex_init(&g->lock, NULL);
-	pthread_cond_init(&g->cond, NULL);
+	struct shared *sh = tr->shared;
+	g->listening = tr->opts.steppable && sh == NULL;
+	g->watch = (struct gate_watch){0, GATE_IDLE};
 	pthread_mutex_init(&g->cmd_lock, NULL);
+	if (sh != NULL) { /* rank 0 set the stepping flag up */
+		g->slot = &sh->ranks[tr->rank].slot;
+		g->stepping = &sh->head->stepping;
+		g->release = &sh->ranks[tr->rank].release;
+	} else {
+		g->slot = &g->own_slot;
+		atomic_store(&g->slot->gen, 0);
+		g->slot->state = GATE_IDLE;
+		g->stepping = &g->own_stepping;
+		atomic_store(g->stepping, tr->opts.steppable && tr->opts.step);
+		sem_init(&g->own_release, 0, 0);
+		g->release = &g->own_release;
+	}
 	g->gone = tr->rank == 0 && g->listening ? xcalloc((size_t)tr->size, 1) : NULL;
 }
 
 void gate_free(struct tracer *tr)
 {
-	free(tr->gate.gone);
-	tr->gate.gone = NULL;
+	struct gate *g = &tr->gate;
+	free(g->gone);
+	g->gone = NULL;
+	if (g->release == &g->own_release)
+		sem_destroy(&g->own_release);
+	g->release = NULL;
+	/* the shared segment goes next: what the run ended with stays */
+	atomic_store(&g->own_stepping, atomic_load(g->stepping));
+	g->stepping = &g->own_stepping;
+	g->own_slot.state = GATE_IDLE;
+	g->slot = &g->own_slot;
 }
 
-static void publish(struct gate *g, const struct event *call, int state, int64_t since)
+static void publish(struct gate_slot *s, const struct event *call, int state, int64_t since)
 {
-	unsigned gen = atomic_load_explicit(&g->gen, memory_order_relaxed);
-	atomic_store_explicit(&g->gen, gen + 1, memory_order_relaxed);
+	unsigned gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+	atomic_store_explicit(&s->gen, gen + 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 	if (call != NULL)
-		g->call = *call;
-	g->state = state;
-	g->since = since;
-	atomic_store_explicit(&g->gen, gen + 2, memory_order_release);
+		s->call = *call;
+	s->state = state;
+	s->since = since;
+	atomic_store_explicit(&s->gen, gen + 2, memory_order_release);
 }
 
 static void wait_release(struct gate *g)
 {
-	pthread_mutex_lock(&g->lock);
-	while (atomic_load(&g->stepping) && g->releases == 0)
-		pthread_cond_wait(&g->cond, &g->lock);
-	if (g->releases > 0)
-		g->releases--;
-	pthread_mutex_unlock(&g->lock);
+	while (atomic_load(g->stepping)) {
+		struct timespec ts;
+		if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+			return;
+		ts.tv_nsec += STEP_POLL_NS;
+		ts.tv_sec += ts.tv_nsec / 1000000000;
+		ts.tv_nsec %= 1000000000;
+		if (sem_timedwait(g->release, &ts) == 0)
+			return;
+	}
 }
 
 void tracer_gate(struct call *c)
@@ -75,74 +101,73 @@ void tracer_gate(struct call *c)
 	c->rec.ev.rank = (uint32_t)tr->rank;
 	c->rec.ev.seq = tr->seq;
 	c->rec.ev.t_begin = clock_event_time(&tr->clock, now);
-	if (!atomic_load_explicit(&g->stepping, memory_order_relaxed)) {
-		publish(g, &c->rec.ev, GATE_RUNNING, now);
+	if (!atomic_load_explicit(g->stepping, memory_order_relaxed)) {
+		publish(g->slot, &c->rec.ev, GATE_RUNNING, now);
 		return;
 	}
-	publish(g, &c->rec.ev, GATE_HELD, now);
-	sem_post(&tr->ring.wake); /* the shipper reports it now, not in a while */
+	publish(g->slot, &c->rec.ev, GATE_HELD, now);
+	sem_post(tr->ring.wake); /* it is reported now, not in a while */
 	wait_release(g);
 	c->t0 = fastclock_ns(&tr->fast); /* the call begins when it is let go */
-	publish(g, NULL, GATE_RUNNING, c->t0);
+	publish(g->slot, NULL, GATE_RUNNING, c->t0);
 }
 
 /* After the PMPI call: only a call that passed the gate has anything to
  * take back. */
 void gate_leave(struct tracer *tr)
 {
-	if (tr->gate.state != GATE_IDLE)
-		publish(&tr->gate, NULL, GATE_IDLE, 0);
+	if (tr->gate.slot->state != GATE_IDLE)
+		publish(tr->gate.slot, NULL, GATE_IDLE, 0);
 }
 
 /* A consistent copy of the slot, or 0 while the rank is writing it. */
-static int read_slot(struct gate *g, struct event *call, int *state, int64_t *since,
+static int read_slot(struct gate_slot *s, struct event *call, int *state, int64_t *since,
 		     unsigned *gen)
 {
-	unsigned g1 = atomic_load_explicit(&g->gen, memory_order_acquire);
+	unsigned g1 = atomic_load_explicit(&s->gen, memory_order_acquire);
 	if (g1 & 1)
 		return 0;
-	*call = g->call;
-	*state = g->state;
-	*since = g->since;
+	*call = s->call;
+	*state = s->state;
+	*since = s->since;
 	atomic_thread_fence(memory_order_acquire);
 	*gen = g1;
-	return atomic_load_explicit(&g->gen, memory_order_relaxed) == g1;
+	return atomic_load_explicit(&s->gen, memory_order_relaxed) == g1;
 }
 
-int gate_report(struct tracer *tr, struct event *out)
+int gate_report(struct gate_slot *slot, struct gate_watch *w, int stepping, struct event *out)
 {
-	struct gate *g = &tr->gate;
 	int state;
 	int64_t since;
 	unsigned gen;
-	if (!read_slot(g, out, &state, &since, &gen) || state == GATE_IDLE)
+	if (!read_slot(slot, out, &state, &since, &gen) || state == GATE_IDLE)
 		return 0;
-	if (gen == g->reported_gen && state == g->reported_state)
+	if (gen == w->gen && state == w->state)
 		return 0;
 	if (state == GATE_RUNNING) {
-		int64_t wait = atomic_load(&g->stepping) || g->reported_state == GATE_HELD
-				       ? BLOCKED_STEP_NS
-				       : BLOCKED_NS;
+		int64_t wait = stepping || w->state == GATE_HELD ? BLOCKED_STEP_NS : BLOCKED_NS;
 		if (clock_now_ns() - since < wait)
 			return 0;
 		out->flags |= EVF_BLOCKED;
 	}
 	out->flags |= EVF_PENDING;
 	out->dur = 0;
-	g->reported_gen = gen;
-	g->reported_state = state;
+	w->gen = gen;
+	w->state = state;
 	return 1;
+}
+
+static void apply(atomic_int *stepping, sem_t *release, int cmd)
+{
+	if (cmd == CMD_RELEASE)
+		sem_post(release);
+	else if (cmd == CMD_STEP_ON || cmd == CMD_STEP_OFF)
+		atomic_store(stepping, cmd == CMD_STEP_ON);
 }
 
 static void obey(struct gate *g, int cmd)
 {
-	pthread_mutex_lock(&g->lock);
-	if (cmd == CMD_RELEASE)
-		g->releases++;
-	else if (cmd == CMD_STEP_ON || cmd == CMD_STEP_OFF)
-		atomic_store(&g->stepping, cmd == CMD_STEP_ON);
-	pthread_cond_broadcast(&g->cond);
-	pthread_mutex_unlock(&g->lock);
+	apply(g->stepping, g->release, cmd);
 }
 
 /* Ranks other than 0: whatever rank 0 said since the last look. */
@@ -168,6 +193,10 @@ int gate_take_commands(struct tracer *tr)
 static int command(struct tracer *tr, uint32_t rank, int cmd)
 {
 	struct gate *g = &tr->gate;
+	if (tr->shared != NULL) { /* one host: straight into the rank's slot */
+		apply(&tr->shared->head->stepping, &tr->shared->ranks[rank].release, cmd);
+		return MPI_SUCCESS;
+	}
 	if (rank == 0) {
 		obey(g, cmd);
 		return MPI_SUCCESS;
@@ -206,7 +235,7 @@ int gate_last_commands(struct tracer *tr)
 int trace_release(uint32_t rank)
 {
 	struct tracer *tr = &loom_tracer;
-	if (tr->rank != 0 || !tr->gate.listening || rank >= (uint32_t)tr->size)
+	if (tr->rank != 0 || !tr->opts.steppable || rank >= (uint32_t)tr->size)
 		return MPI_ERR_OTHER;
 	return command(tr, rank, CMD_RELEASE);
 }
@@ -214,7 +243,7 @@ int trace_release(uint32_t rank)
 int trace_set_stepping(int on)
 {
 	struct tracer *tr = &loom_tracer;
-	if (tr->rank != 0 || !tr->gate.listening)
+	if (tr->rank != 0 || !tr->opts.steppable)
 		return MPI_ERR_OTHER;
 	for (int r = 0; r < tr->size; r++) {
 		int rc = command(tr, (uint32_t)r, on ? CMD_STEP_ON : CMD_STEP_OFF);
@@ -226,5 +255,5 @@ int trace_set_stepping(int on)
 
 int trace_stepping(void)
 {
-	return atomic_load(&loom_tracer.gate.stepping);
+	return loom_tracer.gate.stepping != NULL && atomic_load(loom_tracer.gate.stepping);
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "le.h"
+#include "shared.h"
 #include "tracer.h"
 #include "xalloc.h"
 
@@ -234,7 +235,8 @@ static void *ship_to_root(void *arg)
 		int stopping = atomic_load(&tr->stopping);
 		fastclock_anchor(&tr->fast);
 		struct event pending;
-		int report = !stopping && gate_report(tr, &pending);
+		int report = !stopping && gate_report(tr->gate.slot, &tr->gate.watch,
+						      atomic_load(tr->gate.stepping), &pending);
 		size_t used = ring_used(&tr->ring);
 		int64_t now = clock_now_ns();
 		if (stopping) {
@@ -415,7 +417,8 @@ static void *collect(void *arg)
 		int stopping = atomic_load(&tr->stopping);
 		fastclock_anchor(&tr->fast);
 		struct event pending;
-		int report = gate_report(tr, &pending);
+		int report = gate_report(tr->gate.slot, &tr->gate.watch,
+					 atomic_load(tr->gate.stepping), &pending);
 		drain_own(tr);
 		if (report) {
 			static const uint8_t none[EVENT_PREVIEW_MAX];
@@ -442,10 +445,125 @@ static void *collect(void *arg)
 	return NULL;
 }
 
+/* One host: rank 0 reads every rank's ring and gate slot in the shared
+ * segment, the way the collector above reads its own. */
+struct peers {
+	struct ring *rings; /* rank r's ring seen from here */
+	struct gate_watch *watch;
+	unsigned char *done;
+	int left; /* ranks whose last event has not come yet */
+	unsigned flushed; /* the flush requests answered */
+};
+
+static void peers_open(struct tracer *tr, struct peers *pe)
+{
+	uint32_t n = (uint32_t)tr->size;
+	pe->rings = xcalloc(n, sizeof *pe->rings);
+	pe->watch = xcalloc(n, sizeof *pe->watch);
+	pe->done = xcalloc(n, 1);
+	for (uint32_t r = 0; r < n; r++)
+		shared_ring(tr->shared, r, &pe->rings[r]);
+	pe->left = tr->size;
+	pe->flushed = 0;
+}
+
+static void peers_close(struct peers *pe)
+{
+	free(pe->rings);
+	free(pe->watch);
+	free(pe->done);
+}
+
+/* Another process writes these records: they are copied and checked
+ * before use, as a batch from the network would be. */
+static void take_ring(struct tracer *tr, struct ring *ring, uint32_t rank)
+{
+	struct event_record *recs;
+	size_t n;
+	while ((n = ring_peek(ring, &recs, BATCH_MAX)) > 0) {
+		pthread_mutex_lock(&tr->store_lock);
+		for (size_t i = 0; i < n; i++) {
+			struct event ev = recs[i].ev;
+			if (ev.rank == rank && event_check(&ev) == 0)
+				tracer_keep(tr, &ev, recs[i].preview);
+		}
+		pthread_mutex_unlock(&tr->store_lock);
+		ring_release(ring, n);
+	}
+}
+
+static void collect_rank(struct tracer *tr, struct peers *pe, uint32_t r)
+{
+	static const uint8_t none[EVENT_PREVIEW_MAX];
+	struct shared_rank *sr = &tr->shared->ranks[r];
+	struct event pending;
+	/* both read before the ring: a report never overtakes the events
+	 * before it, and the final mark comes after the last of them */
+	int report = gate_report(&sr->slot, &pe->watch[r], atomic_load(&tr->shared->head->stepping),
+				 &pending);
+	int final = atomic_load_explicit(&sr->final, memory_order_acquire);
+	take_ring(tr, &pe->rings[r], r);
+	pthread_mutex_lock(&tr->store_lock);
+	if (report && pending.rank == r && event_check(&pending) == 0)
+		tracer_keep(tr, &pending, none);
+	if (final && !pe->done[r]) {
+		pe->done[r] = 1;
+		pe->left--;
+		tracer_rank_done(tr, r, sr->total);
+	}
+	pthread_mutex_unlock(&tr->store_lock);
+}
+
+/* A rank about to die (or rank 0's own abort) wants the log on disk. */
+static void answer_flush(struct tracer *tr, struct peers *pe)
+{
+	struct shared_head *h = tr->shared->head;
+	unsigned asked = atomic_load(&h->flush_asked);
+	if (asked == pe->flushed && !atomic_load(&tr->flush_soon))
+		return;
+	for (uint32_t r = 0; r < (uint32_t)tr->size; r++)
+		take_ring(tr, &pe->rings[r], r);
+	pthread_mutex_lock(&tr->store_lock);
+	if (tr->recorder.flush != NULL)
+		tr->recorder.flush(tr->recorder.ctx);
+	pthread_mutex_unlock(&tr->store_lock);
+	pe->flushed = asked;
+	atomic_store(&h->flush_done, asked);
+	atomic_store(&tr->flush_soon, 0);
+}
+
+static void *collect_shared(void *arg)
+{
+	struct tracer *tr = arg;
+	struct peers pe;
+	int64_t last_flush = clock_now_ns();
+	peers_open(tr, &pe);
+	for (;;) {
+		int stopping = atomic_load(&tr->stopping);
+		fastclock_anchor(&tr->fast); /* every rank's, on this host */
+		for (uint32_t r = 0; r < (uint32_t)tr->size; r++)
+			collect_rank(tr, &pe, r);
+		answer_flush(tr, &pe);
+		flush_recorder(tr, &last_flush);
+		if (stopping && pe.left == 0)
+			break;
+		ring_wait(&tr->ring, POLL_NS);
+	}
+	peers_close(&pe);
+	return NULL;
+}
+
 int shipper_start(struct tracer *tr)
 {
 	atomic_store(&tr->stopping, 0);
-	int rc = pthread_create(&tr->shipper, NULL, tr->rank == 0 ? collect : ship_to_root, tr);
+	tr->shipper_running = 0;
+	if (tr->shared != NULL && tr->rank != 0)
+		return 0; /* rank 0 reads this rank's ring itself */
+	int rc = pthread_create(&tr->shipper, NULL,
+			       tr->shared != NULL ? collect_shared
+			       : tr->rank == 0	  ? collect
+						  : ship_to_root,
+			       tr);
 	tr->shipper_running = rc == 0;
 	return rc;
 }

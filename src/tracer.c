@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "dtype.h"
+#include "shared.h"
 #include "standalone.h"
 #include "tracer.h"
 
@@ -445,7 +446,11 @@ int tracer_start(void)
 	if (tr->opts.textbook &&
 	    (rc = PMPI_Comm_dup(MPI_COMM_WORLD, &tr->textbook_comm)) != MPI_SUCCESS)
 		return rc;
-	if (ring_init(&tr->ring, RING_CAPACITY) != 0)
+	if ((rc = shared_open(tr)) != MPI_SUCCESS)
+		return rc;
+	if (tr->shared != NULL)
+		shared_ring(tr->shared, (uint32_t)tr->rank, &tr->ring);
+	else if (ring_init(&tr->ring, RING_CAPACITY) != 0)
 		return MPI_ERR_NO_MEM;
 	if (tr->rank == 0) {
 		tr->store = store_new((uint32_t)tr->size);
@@ -480,9 +485,12 @@ void tracer_stop(void)
 		return;
 	close_probe(tr);
 	tr->ready = 0;
+	if (tr->shared != NULL)
+		shared_mark_final(tr->shared, (uint32_t)tr->rank, tr->seq);
 	shipper_stop(tr);
 	gate_free(tr);
 	ring_free(&tr->ring);
+	shared_close(tr);
 	reqtable_free(&tr->reqs);
 	reqtable_free(&tr->persistent);
 	tracer_comms_stop(tr);
@@ -512,6 +520,15 @@ void tracer_flush_for_abort(void)
 	int64_t t0 = clock_now_ns();
 	if (!tr->lock_records)
 		close_probe(tr);
+	if (tr->shared != NULL && tr->rank != 0) {
+		/* our events are in rank 0's reach already: only its log to ask for */
+		struct shared_head *h = tr->shared->head;
+		unsigned ask = atomic_fetch_add(&h->flush_asked, 1) + 1;
+		sem_post(&h->wake);
+		while ((int)(atomic_load(&h->flush_done) - ask) < 0 && elapsed_ms(t0) < 1500)
+			sleep_ms(1);
+		return;
+	}
 	/* the shipper (the collector on rank 0) sends or keeps everything,
 	 * has rank 0's log written, and clears the flag */
 	atomic_store(&tr->flush_soon, 1);

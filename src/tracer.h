@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 
 #include "clock.h"
@@ -16,27 +17,38 @@
 #include "trace.h"
 
 /* The call a rank is in, published by the rank's own thread (a sequence
- * lock: gen is odd while it writes) and read by its shipper, which reports
- * it to rank 0 as a pending event. */
+ * lock: gen is odd while it writes) and read by the thread that reports
+ * it to rank 0 as a pending event: the rank's shipper, or on one host
+ * rank 0's collector, through shared memory. */
 enum gate_state { GATE_IDLE, GATE_HELD, GATE_RUNNING };
 
-struct gate {
+struct gate_slot {
 	atomic_uint gen;
-	struct event call;
-	int64_t since; /* own clock: entered (held) or released (running) */
 	int state;
-	/* lecture stepping: rank 0 lets each held call go */
-	atomic_int stepping;
+	int64_t since; /* own clock: entered (held) or released (running) */
+	struct event call;
+};
+
+/* What the reporting thread last said of one slot. */
+struct gate_watch {
+	unsigned gen;
+	int state;
+};
+
+struct gate {
+	struct gate_slot *slot; /* own_slot, or the rank's in shared memory */
+	/* lecture stepping: rank 0 lets each held call go, one post of
+	 * release a call; the flag and the semaphore are shared on one host */
+	atomic_int *stepping;
+	sem_t *release;
 	int listening; /* the shipper takes rank 0's commands */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned releases;
 	/* rank 0: no command goes to a rank after its goodbye (cmd_lock) */
 	pthread_mutex_t cmd_lock;
 	unsigned char *gone;
-	/* the shipper's: what it last reported */
-	unsigned reported_gen;
-	int reported_state;
+	struct gate_watch watch; /* the shipper's */
+	struct gate_slot own_slot;
+	atomic_int own_stepping;
+	sem_t own_release;
 };
 
 struct tracer {
@@ -68,6 +80,7 @@ struct tracer {
 	uint32_t next_comm_id;
 
 	struct gate gate;
+	struct shared *shared; /* one host: rings and gates rank 0 reads directly */
 
 	pthread_t shipper;
 	atomic_int stopping;
@@ -170,9 +183,10 @@ void tracer_catch_fatal(void);
 /* Adds to the store and the recorder; store locked by the caller. */
 void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview);
 void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);
-/* Shipper side of the gate: the pending event due for rank 0, if any
- * (returns 1), and rank 0's stepping commands. */
-int gate_report(struct tracer *tr, struct event *out);
+/* Reporting side of the gate: the pending event due for rank 0 from a
+ * rank's slot, if any (returns 1); and on a rank, rank 0's stepping
+ * commands when they come over MPI. */
+int gate_report(struct gate_slot *slot, struct gate_watch *w, int stepping, struct event *out);
 int gate_take_commands(struct tracer *tr);
 void gate_init(struct tracer *tr);
 void gate_leave(struct tracer *tr);
