@@ -39,8 +39,7 @@ void gate_init(struct tracer *tr)
 		g->release = &sh->ranks[tr->rank].release;
 	} else {
 		g->slot = &g->own_slot;
-		atomic_store(&g->slot->gen, 0);
-		g->slot->state = GATE_IDLE;
+		atomic_store(&g->slot->gen, 0); /* idle */
 		g->stepping = &g->own_stepping;
 		atomic_store(g->stepping, tr->opts.steppable && tr->opts.step);
 		sem_init(&g->own_release, 0, 0);
@@ -60,20 +59,25 @@ void gate_free(struct tracer *tr)
 	/* the shared segment goes next: what the run ended with stays */
 	atomic_store(&g->own_stepping, atomic_load(g->stepping));
 	g->stepping = &g->own_stepping;
-	g->own_slot.state = GATE_IDLE;
+	atomic_store(&g->own_slot.gen, 0);
 	g->slot = &g->own_slot;
 }
+
+/* gen holds the state too (bits 1-2, bit 0 while the rank writes), so
+ * that leaving a call, once per call, is a single store. */
+#define GEN_WRITING 1u
+#define GEN_STATE(g) (((g) >> 1) & 3u)
+#define GEN_NEXT(g, state) ((((g) | 7u) + 1u) | ((unsigned)(state) << 1))
 
 static void publish(struct gate_slot *s, const struct event *call, int state, int64_t since)
 {
 	unsigned gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
-	atomic_store_explicit(&s->gen, gen + 1, memory_order_relaxed);
+	atomic_store_explicit(&s->gen, gen | GEN_WRITING, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 	if (call != NULL)
 		s->call = *call;
-	s->state = state;
 	s->since = since;
-	atomic_store_explicit(&s->gen, gen + 2, memory_order_release);
+	atomic_store_explicit(&s->gen, GEN_NEXT(gen, state), memory_order_release);
 }
 
 static void wait_release(struct gate *g)
@@ -116,8 +120,10 @@ void tracer_gate(struct call *c)
  * take back. */
 void gate_leave(struct tracer *tr)
 {
-	if (tr->gate.slot->state != GATE_IDLE)
-		publish(tr->gate.slot, NULL, GATE_IDLE, 0);
+	struct gate_slot *s = tr->gate.slot;
+	unsigned gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+	if (GEN_STATE(gen) != GATE_IDLE)
+		atomic_store_explicit(&s->gen, GEN_NEXT(gen, GATE_IDLE), memory_order_release);
 }
 
 /* A consistent copy of the slot, or 0 while the rank is writing it. */
@@ -125,10 +131,12 @@ static int read_slot(struct gate_slot *s, struct event *call, int *state, int64_
 		     unsigned *gen)
 {
 	unsigned g1 = atomic_load_explicit(&s->gen, memory_order_acquire);
-	if (g1 & 1)
+	if (g1 & GEN_WRITING)
 		return 0;
+	*state = (int)GEN_STATE(g1);
+	if (*state == GATE_IDLE)
+		return 1;
 	*call = s->call;
-	*state = s->state;
 	*since = s->since;
 	atomic_thread_fence(memory_order_acquire);
 	*gen = g1;

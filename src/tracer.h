@@ -17,14 +17,13 @@
 #include "trace.h"
 
 /* The call a rank is in, published by the rank's own thread (a sequence
- * lock: gen is odd while it writes) and read by the thread that reports
+ * lock) and read by the thread that reports
  * it to rank 0 as a pending event: the rank's shipper, or on one host
  * rank 0's collector, through shared memory. */
 enum gate_state { GATE_IDLE, GATE_HELD, GATE_RUNNING };
 
 struct gate_slot {
-	atomic_uint gen;
-	int state;
+	atomic_uint gen; /* and the state: see gate.c */
 	int64_t since; /* own clock: entered (held) or released (running) */
 	struct event call;
 };
@@ -173,7 +172,14 @@ static inline int tracer_tag(int tag)
 	return tag == MPI_ANY_TAG ? EV_ANY : tag;
 }
 
-int tracer_start(void);
+/* The thread level to ask MPI for, the program having asked for required:
+ * MPI_THREAD_MULTIPLE when the trace layer's threads will call MPI (events
+ * shipped over MPI between hosts, or mpiloom's own screen); on one host
+ * they do not, and the program keeps its level, at least FUNNELED. */
+int tracer_thread_level(int required);
+/* Returns an MPI error, or MPI_SUCCESS with tracing on (ready) or, when
+ * events cannot reach rank 0 at the thread level provided, off. */
+int tracer_start(int provided);
 void tracer_stop(void);
 /* MPI_Abort is about to end every rank: this rank's events reach rank 0
  * and rank 0's log is written before it returns (bounded wait). */
