@@ -125,9 +125,51 @@ static void map_ahead(const struct store *st, void *base, size_t used, size_t ca
 	*mapped = to;
 }
 
+#define RESERVE_PREVIEW_BYTES 8 /* one double a message, typically */
+
+static void map_ahead_all(const struct store *st, void *base, size_t used, size_t cap,
+			  size_t *mapped)
+{
+#ifdef MADV_POPULATE_WRITE
+	const uintptr_t page = 4096;
+	uintptr_t a = ((uintptr_t)base + used + page - 1) & ~(page - 1);
+	uintptr_t b = ((uintptr_t)base + cap) & ~(page - 1);
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+	*mapped = cap;
+#endif
+	(void)st;
+	(void)base;
+	(void)used;
+	(void)cap;
+	(void)mapped;
+}
+
 void store_map_ahead(struct store *st)
 {
 	st->map_ahead = 1;
+}
+
+void store_reserve(struct store *st, size_t per_rank)
+{
+	for (uint32_t r = 0; r < st->nranks; r++) {
+		struct store_rank *sr = &st->ranks[r];
+		if (sr->cap < per_rank) {
+			sr->cap = per_rank;
+			sr->ev = xreallocarray(sr->ev, sr->cap, sizeof *sr->ev);
+		}
+		if (sr->pv_cap < per_rank) {
+			sr->pv_cap = per_rank;
+			sr->pv = xreallocarray(sr->pv, sr->pv_cap, sizeof *sr->pv);
+		}
+		if (sr->previews_cap < per_rank * RESERVE_PREVIEW_BYTES) {
+			sr->previews_cap = per_rank * RESERVE_PREVIEW_BYTES;
+			sr->previews = xreallocarray(sr->previews, sr->previews_cap, 1);
+		}
+		map_ahead_all(st, sr->ev, sr->n * sizeof *sr->ev, sr->cap * sizeof *sr->ev, &sr->ev_mapped);
+		map_ahead_all(st, sr->pv, sr->npv * sizeof *sr->pv, sr->pv_cap * sizeof *sr->pv, &sr->pv_mapped);
+		map_ahead_all(st, sr->previews, sr->previews_len, sr->previews_cap, &sr->previews_mapped);
+	}
 }
 
 /* n is at most EVENT_PREVIEW_MAX: word moves, where a memcpy of a size

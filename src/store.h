@@ -37,6 +37,8 @@ void store_clock_estimated(struct store *st, int64_t max_rtt_ns);
 /* The store fills while a traced program runs: map its memory ahead of
  * use (see store.c) rather than fault it in page by page. */
 void store_map_ahead(struct store *st);
+/* Room for per_rank events of each rank, mapped now rather than as they come. */
+void store_reserve(struct store *st, size_t per_rank);
 void store_free(struct store *st);
 uint32_t store_nranks(const struct store *st);
 

@@ -426,7 +426,43 @@ void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt)
 	unlock_records(tr);
 }
 
-int tracer_start(void)
+/* Rank 0's store maps memory for this many events before the program
+ * runs, as a tracer's buffers are: the kernel's work for fresh pages was
+ * half of what the collector spent on an event, on the program's time. */
+#define RESERVE_EVENTS (1u << 20)
+
+static size_t reserve_events(void)
+{
+	const char *s = getenv("MPILOOM_RESERVE_EVENTS");
+	if (s == NULL || *s == '\0')
+		return RESERVE_EVENTS;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n > (1ull << 28))
+		return RESERVE_EVENTS;
+	return (size_t)n;
+}
+
+/* mpiexec (Hydra) says how many ranks share each host: all of them on
+ * this one means shared memory will carry the events. */
+static int one_host_expected(void)
+{
+	const char *t = getenv("MPILOOM_TRANSPORT"), *local = getenv("MPI_LOCALNRANKS"),
+		   *all = getenv("PMI_SIZE");
+	if (t != NULL && strcmp(t, "mpi") == 0)
+		return 0;
+	return local != NULL && all != NULL && *local != '\0' && strcmp(local, all) == 0;
+}
+
+int tracer_thread_level(int required)
+{
+	if (configured || !one_host_expected())
+		return MPI_THREAD_MULTIPLE;
+	return required > MPI_THREAD_FUNNELED ? required : MPI_THREAD_FUNNELED;
+}
+
+int tracer_start(int provided)
 {
 	struct tracer *tr = &loom_tracer;
 	int rc;
@@ -448,6 +484,13 @@ int tracer_start(void)
 		return rc;
 	if ((rc = shared_open(tr)) != MPI_SUCCESS)
 		return rc;
+	if (tr->shared == NULL && provided < MPI_THREAD_MULTIPLE) {
+		/* every rank sees the same: the decision is collective */
+		if (tr->rank == 0)
+			fprintf(stderr, "mpiloom: the ranks share no memory and MPI was started for "
+					"one host: not tracing (MPILOOM_TRANSPORT=mpi traces)\n");
+		return MPI_SUCCESS;
+	}
 	if (tr->shared != NULL)
 		shared_ring(tr->shared, (uint32_t)tr->rank, &tr->ring);
 	else if (ring_init(&tr->ring, RING_CAPACITY) != 0)
@@ -463,6 +506,8 @@ int tracer_start(void)
 		struct trace_recorder rec = standalone_recorder(tr->solo);
 		trace_set_recorder(&rec);
 	}
+	if (tr->rank == 0 && tr->solo == NULL) /* standalone: only the log is kept */
+		store_reserve(tr->store, reserve_events() / (size_t)tr->size);
 	tr->seq = 0;
 	if ((rc = tracer_comms_start(tr)) != MPI_SUCCESS)
 		return rc;

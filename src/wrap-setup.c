@@ -8,20 +8,18 @@
 #include "dtype.h"
 #include "tracer.h"
 
-/* The tracer needs its own threads (the shipper, rank 0's collector), so
- * MPI is always initialised with MPI_THREAD_MULTIPLE whatever was asked:
- * providing more than requested is allowed by the standard. */
 static int start(int *argc, char ***argv, int required, int *provided)
 {
-	int rc = PMPI_Init_thread(argc, argv, MPI_THREAD_MULTIPLE, provided);
+	int level = tracer_thread_level(required);
+	int rc = PMPI_Init_thread(argc, argv, level, provided);
 	if (rc != MPI_SUCCESS)
 		return rc;
-	if (*provided < MPI_THREAD_MULTIPLE) {
-		fprintf(stderr, "mpiloom: MPI does not provide MPI_THREAD_MULTIPLE: not tracing\n");
+	if (*provided < level) {
+		fprintf(stderr, "mpiloom: MPI does not provide the thread level tracing needs: not tracing\n");
 		return MPI_SUCCESS;
 	}
 	loom_tracer.lock_records = required == MPI_THREAD_MULTIPLE;
-	if ((rc = tracer_start()) != MPI_SUCCESS)
+	if ((rc = tracer_start(*provided)) != MPI_SUCCESS || !loom_tracer.ready)
 		return rc;
 	/* A mark where tracing starts, not a span: MPI_Init itself takes far
 	 * longer than a lecture example and would squash the time axis. */
