@@ -7,11 +7,12 @@
 # cores give round trips of 10 ms), and the store moves a rank's times
 # within that, as its messages show (man mpiloom, CLOCKS). The live text
 # and the recording's dump agree, moves included.
+# Events travel over MPI, as they would from other hosts.
 # Without it one host's offsets are exact and nothing moves.
 . "${top_srcdir:-/work/main}/tests/lib.sh"
 
-MPILOOM_CLOCK_ESTIMATE=1
-export MPILOOM_CLOCK_ESTIMATE
+MPILOOM_CLOCK_ESTIMATE=1 MPILOOM_TRANSPORT=mpi
+export MPILOOM_CLOCK_ESTIMATE MPILOOM_TRANSPORT
 for n in 2 3 5 8; do
 	for s in tree-sum linear-sum status; do
 		run_mpi "$n" "$s" --record "$tmp/run.loom"
@@ -30,7 +31,7 @@ for n in 2 3 5 8; do
 	done
 done
 
-unset MPILOOM_CLOCK_ESTIMATE
+unset MPILOOM_CLOCK_ESTIMATE MPILOOM_TRANSPORT
 run_mpi 3 tree-sum --record "$tmp/run.loom"
 assert_eq "$rc" 0 "exit status"
 check_text

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Events reach rank 0 through shared memory when every rank runs on its
+# host, and over MPI (batches from a thread on each rank) when they do not.
+# One host shows the second only when MPILOOM_TRANSPORT=mpi forces it:
+# the scenarios then pass with no event lost, lecture stepping (step.sh)
+# and crashed, aborted and deadlocked ranks (run.sh) work as they do in
+# shared memory. A preloaded program keeps its own thread level in shared
+# memory, and no segment is left behind in /dev/shm.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+progs=$top_builddir/tests/programs
+[ -x "$progs/level" ] || { echo "no $progs/level: make check builds it" >&2; exit 99; }
+
+segments() {
+	ls /dev/shm 2>/dev/null | grep -c '^mpiloom\.' || true
+}
+before=$(segments)
+
+for t in shm mpi; do
+	MPILOOM_TRANSPORT=$t
+	export MPILOOM_TRANSPORT
+	for n in 1 2 3 5; do
+		for s in "tree-sum --count 1000" gather "probe --count 1000"; do
+			case "$s" in probe*) [ "$n" -ge 2 ] || continue ;; esac
+			# shellcheck disable=SC2086 # the scenario and its options
+			run_mpi "$n" $s
+			assert_eq "$rc" 0 "$s on $n ranks over $t: exit status"
+			check_text
+			assert_match '^# result: .* check=passed .* lost=0 .* unmatched=0 ' \
+				"$s on $n ranks over $t: result"
+			echo "ok $s on $n ranks over $t"
+		done
+	done
+done
+
+# thread levels: only MPI shipping needs MPI_THREAD_MULTIPLE
+for t in shm:funneled mpi:multiple; do
+	MPILOOM_TRANSPORT=${t%:*}
+	cmd="$MPILOOM run -n 3 --text -- level (over ${t%:*})"
+	rc=0
+	with_preload timeout -k 5 60 "$MPILOOM" run -n 3 --text -- "$progs/level" \
+		</dev/null >"$out" 2>"$err" || rc=$?
+	assert_eq "$rc" 0 "level over ${t%:*}: exit status"
+	assert_match "^\[stdout\] level: ${t#*:}$" "level over ${t%:*}: thread level"
+	echo "ok thread level over ${t%:*}: ${t#*:}"
+done
+
+MPILOOM_TRANSPORT=mpi
+export MPILOOM_TRANSPORT
+for script in step run; do
+	cmd="MPILOOM_TRANSPORT=mpi tests/$script.sh"
+	rc=0
+	sh "$top_srcdir/tests/$script.sh" >"$out" 2>"$err" || rc=$?
+	assert_eq "$rc" 0 "$script.sh over MPI"
+	grep -q ok "$out" || fail "$script.sh over MPI said nothing"
+	echo "ok $script.sh over MPI"
+done
+
+assert_eq "$(segments)" "$before" "segments left in /dev/shm"
+echo "ok nothing left in /dev/shm"
