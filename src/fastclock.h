@@ -3,8 +3,8 @@
  * the kernel itself keeps time with, the counter is read directly and
  * scaled to CLOCK_MONOTONIC nanoseconds (about half the cost of
  * clock_gettime here); elsewhere it is clock_gettime. The scale comes from
- * anchors, pairs of (counter, CLOCK_MONOTONIC) that the shipping thread
- * takes on each tick, so it stays within a few nanoseconds of the clock
+ * anchors, pairs of (counter, CLOCK_MONOTONIC) that the collecting or
+ * shipping thread takes on each tick, so it stays within a few nanoseconds of the clock
  * the rest of the program reads. */
 #ifndef MPILOOM_FASTCLOCK_H
 #define MPILOOM_FASTCLOCK_H
@@ -42,7 +42,7 @@ struct fastclock {
 
 /* Decides whether the counter can be used and measures its rate. */
 void fastclock_start(struct fastclock *fc);
-/* A new anchor: call every millisecond or so, from one thread only. */
+/* A new anchor: call every few milliseconds, from one thread only. */
 void fastclock_anchor(struct fastclock *fc);
 /* On one host every process reads the counter and the clock alike, so
  * one anchor serves all: rank 0 seeds shared with its own, then every

@@ -1,8 +1,9 @@
 /* A rank that crashes (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) in a
  * traced program: before it dies as it would have, its events are handed
  * to rank 0 and rank 0's log is written. The handler only stores atomics,
- * reads the clock and sleeps (async-signal-safe); the shipping thread,
- * untouched by the signal, does the sending. Only in standalone mode:
+ * reads the clock, posts a semaphore and sleeps (async-signal-safe); rank
+ * 0's collector, or the rank's shipping thread, untouched by the signal,
+ * does the rest. Only in standalone mode:
  * mpiloom's own scenarios keep the default behaviour. */
 #include "config.h"
 
