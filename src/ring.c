@@ -9,6 +9,18 @@
 
 #define RING_AHEAD 4
 
+/* The line in the exclusive state a write needs: gcc's __builtin_prefetch
+ * asks only to read it unless told the processor has PREFETCHW, which
+ * every x86-64 still made has (older ones take the opcode for a no-op). */
+static inline void prefetch_for_write(const char *p)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__asm__ volatile("prefetchw %0" : : "m"(*p));
+#else
+	__builtin_prefetch(p, 1, 3);
+#endif
+}
+
 int ring_init(struct ring *r, size_t capacity_pow2)
 {
 	struct event_record *slots = calloc(capacity_pow2, sizeof *slots);
@@ -72,8 +84,8 @@ void ring_push(struct ring *r, const struct event_record *rec)
 	 * here by the time the program makes its next calls (a push cost
 	 * 10 ns less, measured on traced MPI_Pack). */
 	const char *ahead = (const char *)&r->slots[(head + RING_AHEAD) & r->mask];
-	__builtin_prefetch(ahead, 1, 3);
-	__builtin_prefetch(ahead + sizeof *rec - 1, 1, 3);
+	prefetch_for_write(ahead);
+	prefetch_for_write(ahead + sizeof *rec - 1);
 }
 
 size_t ring_peek(struct ring *r, struct event_record **first, size_t max)
