@@ -95,6 +95,9 @@ done
 # "a process")
 cmd="$MPILOOM run -n 3 --text --timeout 50 -- deadlock, rank 1 killed"
 rc=0
+# emptied here, not by the job's redirection: the loop below would read
+# the previous run's pid before the job got to it
+: >"$out"
 with_preload timeout -k 5 60 "$MPILOOM" run -n 3 --text --timeout 50 -- "$progs/deadlock" \
 	</dev/null >"$out" 2>"$err" &
 bg=$!
