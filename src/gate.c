@@ -26,7 +26,7 @@ enum command { CMD_RELEASE = 1, CMD_STEP_ON, CMD_STEP_OFF, CMD_BYE };
  * lets it go without a release. */
 #define STEP_POLL_NS 10000000
 
-void gate_init(struct tracer *tr)
+int gate_init(struct tracer *tr)
 {
 	struct gate *g = &tr->gate;
 	struct shared *sh = tr->shared;
@@ -42,10 +42,12 @@ void gate_init(struct tracer *tr)
 		atomic_store(&g->slot->gen, 0); /* idle */
 		g->stepping = &g->own_stepping;
 		atomic_store(g->stepping, tr->opts.steppable && tr->opts.step);
-		sem_init(&g->own_release, 0, 0);
+		if (sem_init(&g->own_release, 0, 0) != 0)
+			return -1;
 		g->release = &g->own_release;
 	}
 	g->gone = tr->rank == 0 && g->listening ? xcalloc((size_t)tr->size, 1) : NULL;
+	return 0;
 }
 
 void gate_free(struct tracer *tr)

@@ -430,6 +430,7 @@ void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt)
  * runs, as a tracer's buffers are: the kernel's work for fresh pages was
  * half of what the collector spent on an event, on the program's time. */
 #define RESERVE_EVENTS (1u << 20)
+#define RESERVE_EVENTS_MAX (1u << 24) /* 1.3 GiB */
 
 static size_t reserve_events(void)
 {
@@ -439,8 +440,11 @@ static size_t reserve_events(void)
 	char *end;
 	errno = 0;
 	unsigned long long n = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n > (1ull << 28))
+	if (errno != 0 || *end != '\0' || *s == '-' || n > RESERVE_EVENTS_MAX) {
+		fprintf(stderr, "mpiloom: MPILOOM_RESERVE_EVENTS is not a count from 0 to %u: "
+				"reserving %u events\n", RESERVE_EVENTS_MAX, RESERVE_EVENTS);
 		return RESERVE_EVENTS;
+	}
 	return (size_t)n;
 }
 
@@ -511,8 +515,7 @@ int tracer_start(int provided)
 	tr->seq = 0;
 	if ((rc = tracer_comms_start(tr)) != MPI_SUCCESS)
 		return rc;
-	gate_init(tr);
-	if (shipper_start(tr) != 0) {
+	if (gate_init(tr) != 0 || shipper_start(tr) != 0) {
 		fprintf(stderr, "mpiloom: rank %d: cannot start the event shipper\n", tr->rank);
 		return MPI_ERR_OTHER;
 	}

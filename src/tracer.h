@@ -194,7 +194,7 @@ void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);
  * commands when they come over MPI. */
 int gate_report(struct gate_slot *slot, struct gate_watch *w, int stepping, struct event *out);
 int gate_take_commands(struct tracer *tr);
-void gate_init(struct tracer *tr);
+int gate_init(struct tracer *tr);
 void gate_leave(struct tracer *tr);
 /* A rank's last batch came (rank 0) / was sent (the rank): the goodbye
  * that keeps a command from arriving after the rank stopped listening. */

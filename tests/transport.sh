@@ -5,7 +5,8 @@
 # the scenarios then pass with no event lost, lecture stepping (step.sh)
 # and crashed, aborted and deadlocked ranks (run.sh) work as they do in
 # shared memory. A preloaded program keeps its own thread level in shared
-# memory, and no segment is left behind in /dev/shm.
+# memory, and no segment is left behind in /dev/shm. MPILOOM_RESERVE_EVENTS
+# sizes rank 0's store up front.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 progs=$top_builddir/tests/programs
@@ -32,10 +33,29 @@ for t in shm mpi; do
 		done
 	done
 done
+unset MPILOOM_TRANSPORT
+
+# rank 0's store reserved up front, or not, or told nonsense (a warning)
+for r in 0 65536 lots; do
+	MPILOOM_RESERVE_EVENTS=$r
+	export MPILOOM_RESERVE_EVENTS
+	run_mpi 3 tree-sum
+	assert_eq "$rc" 0 "MPILOOM_RESERVE_EVENTS=$r: exit status"
+	check_text
+	if [ "$r" = lots ]; then
+		grep -q '^mpiloom: MPILOOM_RESERVE_EVENTS is not a count from 0 to [0-9]*: reserving [0-9]* events$' "$err" ||
+			fail "MPILOOM_RESERVE_EVENTS=lots: no warning"
+	elif grep -q RESERVE "$err"; then
+		fail "MPILOOM_RESERVE_EVENTS=$r: warned"
+	fi
+	echo "ok MPILOOM_RESERVE_EVENTS=$r"
+done
+unset MPILOOM_RESERVE_EVENTS
 
 # thread levels: only MPI shipping needs MPI_THREAD_MULTIPLE
 for t in shm:funneled mpi:multiple; do
 	MPILOOM_TRANSPORT=${t%:*}
+	export MPILOOM_TRANSPORT
 	cmd="$MPILOOM run -n 3 --text -- level (over ${t%:*})"
 	rc=0
 	with_preload timeout -k 5 60 "$MPILOOM" run -n 3 --text -- "$progs/level" \
