@@ -232,8 +232,7 @@ int log_writer_add(struct log_writer *w, const struct event *ev, const uint8_t *
 		    w,
 		    "event %u of rank %u is invalid (kind %u, datatype %u, preview %u bytes)",
 		    e.seq, e.rank, e.kind, e.dtype, e.preview_len);
-	if (e.preview_len > 0)
-		memcpy(rec + EVENT_WIRE_SIZE, preview, e.preview_len);
+	event_copy_preview(rec + EVENT_WIRE_SIZE, preview, e.preview_len);
 	w->len += EVENT_WIRE_SIZE + e.preview_len;
 	if (++w->count == LOG_CHUNK_EVENTS)
 		return flush_events(w);

@@ -172,17 +172,6 @@ void store_reserve(struct store *st, size_t per_rank)
 	}
 }
 
-/* n is at most EVENT_PREVIEW_MAX: word moves, where a memcpy of a size
- * not known in advance costs a string instruction that takes longer than
- * the rest of store_add together (measured). */
-static void copy_preview(uint8_t *to, const uint8_t *from, size_t n)
-{
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8)
-		memcpy(to + i, from + i, 8);
-	for (; i < n; i++)
-		to[i] = from[i];
-}
 
 static uint32_t keep_preview(const struct store *st, struct store_rank *sr, uint32_t index,
 			     const uint8_t *bytes, size_t n)
@@ -202,7 +191,7 @@ static uint32_t keep_preview(const struct store *st, struct store_rank *sr, uint
 		sr->previews_cap = cap;
 		sr->previews_mapped = sr->previews_len;
 	}
-	copy_preview(sr->previews + sr->previews_len, bytes, n);
+	event_copy_preview(sr->previews + sr->previews_len, bytes, n);
 	uint32_t off = (uint32_t)sr->previews_len;
 	sr->previews_len += n;
 	sr->pv[sr->npv++] = (struct preview_ref){index, off};
