@@ -223,15 +223,15 @@ int log_writer_add(struct log_writer *w, const struct event *ev, const uint8_t *
 	if (preview == NULL)
 		e.preview_len = 0;
 	uint8_t *rec = w->buf + CHUNK_HEAD + w->len;
-	struct event check;
-	event_encode(&e, rec);
 	/* A record the reader would refuse must not make the log look
-	 * damaged: refuse it here, where the bug is. */
-	if (event_decode(rec, &check) != 0)
+	 * damaged: refuse it here, where the bug is (the reader decodes,
+	 * then makes this same check). */
+	if (event_check(&e) != 0)
 		return fail(
 		    w,
 		    "event %u of rank %u is invalid (kind %u, datatype %u, preview %u bytes)",
 		    e.seq, e.rank, e.kind, e.dtype, e.preview_len);
+	event_encode(&e, rec);
 	event_copy_preview(rec + EVENT_WIRE_SIZE, preview, e.preview_len);
 	w->len += EVENT_WIRE_SIZE + e.preview_len;
 	if (++w->count == LOG_CHUNK_EVENTS)
