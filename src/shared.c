@@ -13,8 +13,9 @@
 #include "xalloc.h"
 
 #define NAME_BYTES 64
-/* the rings take about this much in all, whatever the rank count */
-#define SEGMENT_TARGET (32u << 20)
+/* the rings take at most about this much in all, whatever the rank count
+ * (a container's /dev/shm may hold no more than 64 MiB) */
+#define SEGMENT_TARGET (16u << 20)
 #define RING_MIN 1024u
 #define RING_MAX 16384u
 
@@ -158,7 +159,7 @@ int shared_open(struct tracer *tr)
 			}
 		}
 		if (base == NULL) {
-			fprintf(stderr, "mpiloom: no shared memory for events (%s): shipping them over MPI\n",
+			fprintf(stderr, "mpiloom: no shared memory for the events (%s)\n",
 				strerror(err));
 			name[0] = '\0';
 		}
@@ -178,7 +179,7 @@ int shared_open(struct tracer *tr)
 		if (base != NULL)
 			munmap(base, bytes);
 		if (rc == MPI_SUCCESS && tr->rank == 0 && name[0] != '\0')
-			fprintf(stderr, "mpiloom: a rank could not map the shared memory: shipping events over MPI\n");
+			fprintf(stderr, "mpiloom: a rank could not map the shared memory for the events\n");
 		return rc;
 	}
 	tr->shared = xmalloc(sizeof *tr->shared);
