@@ -21,6 +21,16 @@ int64_t clock_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int clock_deadline(struct timespec *ts, long ns)
+{
+	if (clock_gettime(CLOCK_REALTIME, ts) != 0)
+		return -1;
+	ts->tv_nsec += ns;
+	ts->tv_sec += ts->tv_nsec / 1000000000;
+	ts->tv_nsec %= 1000000000;
+	return 0;
+}
+
 /* Processes that share a kernel share CLOCK_MONOTONIC: the boot id says
  * so better than a host name (containers, aliases). */
 static void host_id(char out[HOST_ID_LEN])

@@ -6,6 +6,7 @@
 
 #include <mpi.h>
 #include <stdint.h>
+#include <time.h>
 
 struct clock_sync {
 	int64_t epoch;	  /* rank 0's start time, in this rank's clock */
@@ -15,6 +16,9 @@ struct clock_sync {
 };
 
 int64_t clock_now_ns(void);
+/* The wall-clock time ns from now, the only clock sem_timedwait takes:
+ * 0, or -1 when the clock cannot be read. */
+int clock_deadline(struct timespec *ts, long ns);
 /* Collective over comm (PMPI only). Returns an MPI error code. */
 int clock_sync_run(struct clock_sync *cs, MPI_Comm comm, int force_estimate);
 

@@ -7,8 +7,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
-
 #include "shared.h"
 #include "tracer.h"
 #include "xalloc.h"
@@ -86,11 +84,8 @@ static void wait_release(struct gate *g)
 {
 	while (atomic_load(g->stepping)) {
 		struct timespec ts;
-		if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		if (clock_deadline(&ts, STEP_POLL_NS) != 0)
 			return;
-		ts.tv_nsec += STEP_POLL_NS;
-		ts.tv_sec += ts.tv_nsec / 1000000000;
-		ts.tv_nsec %= 1000000000;
 		if (sem_timedwait(g->release, &ts) == 0)
 			return;
 	}

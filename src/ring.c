@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ring.h"
 
 #define RING_AHEAD 4
@@ -117,11 +118,8 @@ size_t ring_used(struct ring *r)
 void ring_wait(struct ring *r, long ns)
 {
 	struct timespec ts;
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+	if (clock_deadline(&ts, ns) != 0)
 		return;
-	ts.tv_nsec += ns;
-	ts.tv_sec += ts.tv_nsec / 1000000000;
-	ts.tv_nsec %= 1000000000;
 	while (sem_timedwait(r->wake, &ts) != 0 && errno == EINTR)
 		;
 	/* One wake-up is enough: posts that piled up meanwhile would make

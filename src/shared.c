@@ -126,7 +126,7 @@ static int init_segment(struct shared *sh, uint32_t nranks, uint32_t cap, int st
 	return 0;
 }
 
-static int wanted(void)
+int shared_wanted(void)
 {
 	const char *t = getenv("MPILOOM_TRANSPORT");
 	return t == NULL || strcmp(t, "mpi") != 0;
@@ -140,7 +140,7 @@ int shared_open(struct tracer *tr)
 	size_t bytes = segment_bytes(n, cap);
 	void *base = NULL;
 	/* every rank reads the same environment from mpiexec */
-	if (!wanted())
+	if (!shared_wanted())
 		return MPI_SUCCESS;
 	if ((rc = all_on_this_host(tr, &one_host)) != MPI_SUCCESS || !one_host)
 		return rc;

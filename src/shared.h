@@ -44,6 +44,8 @@ struct shared {
 	size_t bytes;
 };
 
+/* Not when MPILOOM_TRANSPORT is "mpi", which every rank must see alike. */
+int shared_wanted(void);
 /* Collective over tr->comm, after the clock sync: when every rank runs on
  * this host and MPILOOM_TRANSPORT is not "mpi", maps the segment and
  * sets tr->shared. Returns MPI_SUCCESS also when it did not (the ranks

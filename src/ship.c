@@ -275,16 +275,22 @@ static void *ship_to_root(void *arg)
 	return NULL;
 }
 
-static void drain_own(struct tracer *tr)
+/* A ring's records into the store. Another process may write them (on one
+ * host): they are copied and checked before use, as a batch from the
+ * network would be. */
+static void take_ring(struct tracer *tr, struct ring *ring, uint32_t rank)
 {
 	struct event_record *recs;
 	size_t n;
-	while ((n = ring_peek(&tr->ring, &recs, BATCH_MAX)) > 0) {
+	while ((n = ring_peek(ring, &recs, BATCH_MAX)) > 0) {
 		pthread_mutex_lock(&tr->store_lock);
-		for (size_t i = 0; i < n; i++)
-			tracer_keep(tr, &recs[i].ev, recs[i].preview);
+		for (size_t i = 0; i < n; i++) {
+			struct event ev = recs[i].ev;
+			if (ev.rank == rank && event_check(&ev) == 0)
+				tracer_keep(tr, &ev, recs[i].preview);
+		}
 		pthread_mutex_unlock(&tr->store_lock);
-		ring_release(&tr->ring, n);
+		ring_release(ring, n);
 	}
 }
 
@@ -311,7 +317,7 @@ static int take_batch(struct tracer *tr, const uint8_t *buf, int bytes, int sour
 		return -1;
 	if (flags & BATCH_FLUSH) {
 		/* the rank dies next: its events and ours on disk, then say so */
-		drain_own(tr);
+		take_ring(tr, &tr->ring, 0);
 		pthread_mutex_lock(&tr->store_lock);
 		if (tr->recorder.flush != NULL)
 			tr->recorder.flush(tr->recorder.ctx);
@@ -398,7 +404,7 @@ static void flush_recorder(struct tracer *tr, int64_t *last)
 		return;
 	*last = now;
 	if (urgent)
-		drain_own(tr); /* what rank 0 itself recorded just before */
+		take_ring(tr, &tr->ring, 0); /* what rank 0 itself recorded just before */
 	pthread_mutex_lock(&tr->store_lock);
 	if (tr->recorder.flush != NULL)
 		tr->recorder.flush(tr->recorder.ctx);
@@ -424,7 +430,7 @@ static void *collect(void *arg)
 		struct event pending;
 		int report = gate_report(tr->gate.slot, &tr->gate.watch,
 					 atomic_load(tr->gate.stepping), &pending);
-		drain_own(tr);
+		take_ring(tr, &tr->ring, 0);
 		if (report) {
 			static const uint8_t none[EVENT_PREVIEW_MAX];
 			pthread_mutex_lock(&tr->store_lock);
@@ -477,24 +483,6 @@ static void peers_close(struct peers *pe)
 	free(pe->rings);
 	free(pe->watch);
 	free(pe->done);
-}
-
-/* Another process writes these records: they are copied and checked
- * before use, as a batch from the network would be. */
-static void take_ring(struct tracer *tr, struct ring *ring, uint32_t rank)
-{
-	struct event_record *recs;
-	size_t n;
-	while ((n = ring_peek(ring, &recs, BATCH_MAX)) > 0) {
-		pthread_mutex_lock(&tr->store_lock);
-		for (size_t i = 0; i < n; i++) {
-			struct event ev = recs[i].ev;
-			if (ev.rank == rank && event_check(&ev) == 0)
-				tracer_keep(tr, &ev, recs[i].preview);
-		}
-		pthread_mutex_unlock(&tr->store_lock);
-		ring_release(ring, n);
-	}
 }
 
 static void collect_rank(struct tracer *tr, struct peers *pe, uint32_t r)

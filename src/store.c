@@ -107,42 +107,38 @@ uint32_t store_nranks(const struct store *st)
  * *mapped is reset to used whenever the array moves. */
 #define AHEAD_BYTES (256u << 10)
 
+/* The pages of [base + from, base + to) mapped now, in one system call. */
+static void populate(void *base, size_t from, size_t to)
+{
+#ifdef MADV_POPULATE_WRITE
+	const uintptr_t page = 4096;
+	uintptr_t a = ((uintptr_t)base + from + page - 1) & ~(page - 1);
+	uintptr_t b = ((uintptr_t)base + to) & ~(page - 1);
+	if (b > a)
+		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* else: faults */
+#else
+	(void)base;
+	(void)from;
+	(void)to;
+#endif
+}
+
 static void map_ahead(const struct store *st, void *base, size_t used, size_t cap,
 		      size_t *mapped)
 {
 	if (!st->map_ahead || used + 64 <= *mapped)
 		return;
 	size_t to = used + AHEAD_BYTES < cap ? used + AHEAD_BYTES : cap;
-#ifdef MADV_POPULATE_WRITE
-	const uintptr_t page = 4096;
-	uintptr_t a = ((uintptr_t)base + (used > *mapped ? used : *mapped) + page - 1) & ~(page - 1);
-	uintptr_t b = ((uintptr_t)base + to) & ~(page - 1);
-	if (b > a)
-		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* else: faults */
-#else
-	(void)base;
-#endif
+	populate(base, used > *mapped ? used : *mapped, to);
 	*mapped = to;
 }
 
 #define RESERVE_PREVIEW_BYTES 8 /* one double a message, typically */
 
-static void map_ahead_all(const struct store *st, void *base, size_t used, size_t cap,
-			  size_t *mapped)
+static void map_all(void *base, size_t used, size_t cap, size_t *mapped)
 {
-#ifdef MADV_POPULATE_WRITE
-	const uintptr_t page = 4096;
-	uintptr_t a = ((uintptr_t)base + used + page - 1) & ~(page - 1);
-	uintptr_t b = ((uintptr_t)base + cap) & ~(page - 1);
-	if (b > a)
-		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+	populate(base, used, cap);
 	*mapped = cap;
-#endif
-	(void)st;
-	(void)base;
-	(void)used;
-	(void)cap;
-	(void)mapped;
 }
 
 void store_map_ahead(struct store *st)
@@ -166,9 +162,9 @@ void store_reserve(struct store *st, size_t per_rank)
 			sr->previews_cap = per_rank * RESERVE_PREVIEW_BYTES;
 			sr->previews = xreallocarray(sr->previews, sr->previews_cap, 1);
 		}
-		map_ahead_all(st, sr->ev, sr->n * sizeof *sr->ev, sr->cap * sizeof *sr->ev, &sr->ev_mapped);
-		map_ahead_all(st, sr->pv, sr->npv * sizeof *sr->pv, sr->pv_cap * sizeof *sr->pv, &sr->pv_mapped);
-		map_ahead_all(st, sr->previews, sr->previews_len, sr->previews_cap, &sr->previews_mapped);
+		map_all(sr->ev, sr->n * sizeof *sr->ev, sr->cap * sizeof *sr->ev, &sr->ev_mapped);
+		map_all(sr->pv, sr->npv * sizeof *sr->pv, sr->pv_cap * sizeof *sr->pv, &sr->pv_mapped);
+		map_all(sr->previews, sr->previews_len, sr->previews_cap, &sr->previews_mapped);
 	}
 }
 

@@ -452,11 +452,8 @@ static size_t reserve_events(void)
  * this one means shared memory will carry the events. */
 static int one_host_expected(void)
 {
-	const char *t = getenv("MPILOOM_TRANSPORT"), *local = getenv("MPI_LOCALNRANKS"),
-		   *all = getenv("PMI_SIZE");
-	if (t != NULL && strcmp(t, "mpi") == 0)
-		return 0;
-	return local != NULL && all != NULL && *local != '\0' && strcmp(local, all) == 0;
+	const char *local = getenv("MPI_LOCALNRANKS"), *all = getenv("PMI_SIZE");
+	return shared_wanted() && local != NULL && all != NULL && *local != '\0' && strcmp(local, all) == 0;
 }
 
 int tracer_thread_level(int required)
