@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "export.h"
+#include "export/export.h"
 #include "synthlog.h"
 
 #define RANKS  8

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "store.h"
-#include "strbuf.h"
+#include "core/store.h"
+#include "core/strbuf.h"
+#include "log/log.h"
 #include "synthlog.h"
 
 #define RANKS  8

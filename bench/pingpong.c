@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "trace.h"
+#include "core/clock.h"
+#include "core/trace.h"
 
 #define BLOCKS 40
 #define ROUNDS_PER_BLOCK 5000

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canvas.h"
-#include "clock.h"
-#include "frame.h"
-#include "store.h"
+#include "core/clock.h"
+#include "core/store.h"
 #include "synth.h"
-#include "ui.h"
-#include "view.h"
+#include "tui/ui.h"
+#include "view/canvas.h"
+#include "view/frame.h"
+#include "view/view.h"
 
 #define RANKS 8
 #define EVENTS 1000000

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "event.h"
+#include "core/event.h"
 
 /* Exchange k of a run over ranks (even): fills *s and *r, advancing the
  * per-rank sequence numbers in seq. The receive begins recv_after ns

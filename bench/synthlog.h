@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "strbuf.h"
+#include "core/strbuf.h"
+#include "log/log.h"
 #include "synth.h"
 
 static inline double bench_now_s(const char *prog)

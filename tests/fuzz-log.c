@@ -15,10 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "crc32.h"
-#include "log.h"
-#include "store.h"
-#include "strbuf.h"
+#include "core/crc32.h"
+#include "core/store.h"
+#include "core/strbuf.h"
+#include "log/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "keys.h"
+#include "tui/keys.h"
 
 static const char *const key_names[] = {
 	[K_UP] = "up",

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "relay.h"
+#include "cmd/relay.h"
 
 int main(int argc, char **argv)
 {

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "event.h"
+#include "core/event.h"
 #include "unit.h"
 
 static struct event sample(void)

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "escape.h"
-#include "export.h"
+#include "export/escape.h"
+#include "export/export.h"
 #include "unit.h"
 
 /* Runs one escape into a temporary file and compares what it wrote. */

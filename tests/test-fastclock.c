@@ -5,7 +5,7 @@
 
 #include <time.h>
 
-#include "fastclock.h"
+#include "trace/fastclock.h"
 #include "unit.h"
 
 #define MARGIN_NS 2000

@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "output.h"
+#include "core/xalloc.h"
+#include "log/log.h"
+#include "log/output.h"
 #include "unit.h"
-#include "xalloc.h"
 
 struct seen {
 	int headers;

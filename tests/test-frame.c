@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canvas.h"
-#include "frame.h"
-#include "narrate.h"
-#include "store.h"
+#include "core/store.h"
 #include "unit.h"
-#include "view.h"
+#include "view/canvas.h"
+#include "view/frame.h"
+#include "view/narrate.h"
+#include "view/view.h"
 
 static uint32_t seqs[64];
 

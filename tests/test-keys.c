@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
+#include "tui/keys.h"
 #include "unit.h"
 
 #define MAXKEYS 512

@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crc32.h"
-#include "log.h"
-#include "store.h"
+#include "core/crc32.h"
+#include "core/store.h"
+#include "core/xalloc.h"
+#include "log/log.h"
 #include "unit.h"
-#include "xalloc.h"
 
 /* ---- files ---- */
 

@@ -4,10 +4,10 @@
 
 #include <string.h>
 
-#include "preview.h"
-#include "store.h"
-#include "textview.h"
+#include "core/store.h"
 #include "unit.h"
+#include "view/payload.h"
+#include "view/textview.h"
 
 static const char *fmt(struct strbuf *sb, int dtype, const void *bytes, int n, int flags)
 {
@@ -17,7 +17,7 @@ static const char *fmt(struct strbuf *sb, int dtype, const void *bytes, int n, i
 	ev.preview_len = (uint8_t)n;
 	ev.flags = (uint8_t)flags;
 	strbuf_reset(sb);
-	preview_format(sb, &ev, bytes);
+	payload_format(sb, &ev, bytes);
 	return strbuf_str(sb);
 }
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reqtable.h"
+#include "trace/reqtable.h"
 #include "unit.h"
 
 #define OPS 200000

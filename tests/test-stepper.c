@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stepper.h"
+#include "cmd/stepper.h"
 #include "unit.h"
 
 struct released {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store.h"
+#include "core/store.h"
 #include "unit.h"
 
 static struct event mk(uint32_t rank, uint32_t seq, int kind, int64_t t, int peer, int tag)

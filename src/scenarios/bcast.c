@@ -14,12 +14,13 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <complex.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
-#include "pack-string.h"
+#include "scenarios/pack-string.h"
+#include "scenarios/scenario.h"
 
 struct dict {
 	int key1_int;

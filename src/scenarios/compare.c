@@ -12,14 +12,15 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario.h"
-#include "sums.h"
+#include "scenarios/scenario.h"
+#include "scenarios/sums.h"
 
 enum { LINEAR, TREE, REDUCE, ALLREDUCE, WAYS };
 static const char *const way_name[WAYS] = {"linear", "tree", "reduce", "allreduce"};

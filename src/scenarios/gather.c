@@ -6,9 +6,10 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <stdlib.h>
 
-#include "scenario.h"
+#include "scenarios/scenario.h"
 
 static int gather(const struct scenario_args *a, struct scenario_result *res)
 {

@@ -12,10 +12,11 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <stdlib.h>
 
-#include "scenario.h"
-#include "sums.h"
+#include "scenarios/scenario.h"
+#include "scenarios/sums.h"
 
 /* The root adds every other rank's value to its own, in rank order. */
 int sum_linear(double *sum, double *partial, long n, int root, int rank, int size)

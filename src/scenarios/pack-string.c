@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
-#include "pack-string.h"
+#include "scenarios/pack-string.h"
+#include "scenarios/scenario.h"
 
 /* Bytes MPI_Pack needs for a string packed as its length then its chars. */
 int string_pack_size(const char *s, int *size)

@@ -14,9 +14,10 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <stdlib.h>
 
-#include "scenario.h"
+#include "scenarios/scenario.h"
 
 static int send_data(long n, struct scenario_result *res)
 {

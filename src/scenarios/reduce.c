@@ -7,10 +7,11 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <stdlib.h>
 
-#include "scenario.h"
-#include "sums.h"
+#include "scenarios/scenario.h"
+#include "scenarios/sums.h"
 
 static int reduce(const struct scenario_args *a, struct scenario_result *res)
 {

@@ -9,9 +9,10 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <stdlib.h>
 
-#include "scenario.h"
+#include "scenarios/scenario.h"
 
 static int scatter(const struct scenario_args *a, struct scenario_result *res)
 {

@@ -15,9 +15,10 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <stdlib.h>
 
-#include "scenario.h"
+#include "scenarios/scenario.h"
 
 #define LISTED 8 /* arrivals named in the result text */
 

@@ -8,10 +8,11 @@
  */
 #include "config.h"
 
+#include <mpi.h>
 #include <stdlib.h>
 
-#include "scenario.h"
-#include "sums.h"
+#include "scenarios/scenario.h"
+#include "scenarios/sums.h"
 
 int sum_tree(double *sum, double *partial, long n, int root, int rank, int size)
 {

@@ -1,0 +1,82 @@
+/* The clock of the traced calls: two reads a call, so its cost is most of
+ * what tracing adds. On x86-64 with an invariant time-stamp counter that
+ * the kernel itself keeps time with, the counter is read directly and
+ * scaled to CLOCK_MONOTONIC nanoseconds (about half the cost of
+ * clock_gettime here); elsewhere it is clock_gettime. The scale comes from
+ * anchors, pairs of (counter, CLOCK_MONOTONIC) that the collecting or
+ * shipping thread takes on each tick, so it stays within a few nanoseconds of the clock
+ * the rest of the program reads. */
+#ifndef MPILOOM_FASTCLOCK_H
+#define MPILOOM_FASTCLOCK_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/clock.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <x86intrin.h>
+#define FASTCLOCK_TSC 1
+#endif
+
+struct fastclock_anchor {
+	uint64_t tsc;
+	int64_t ns;
+	uint64_t mult; /* ns per tick, times 2^32 */
+};
+
+/* The anchor in use, written by one thread under a sequence lock. */
+struct fastclock_now {
+	atomic_uint gen; /* 0: none published yet */
+	struct fastclock_anchor a;
+};
+
+struct fastclock {
+	int use_tsc;
+	struct fastclock_now *now; /* &own, or one that rank 0 keeps for its host */
+	struct fastclock_now own;
+	/* the first anchor: the scale is measured from it */
+	uint64_t tsc0;
+	int64_t ns0;
+};
+
+/* Decides whether the counter can be used and measures its rate. */
+void fastclock_start(struct fastclock *fc);
+/* A new anchor: call every few milliseconds, from one thread only. */
+void fastclock_anchor(struct fastclock *fc);
+/* On one host every process reads the counter and the clock alike, so
+ * one anchor serves all: rank 0 seeds shared with its own, then every
+ * process reads it from there, and rank 0's collector keeps it fresh. */
+void fastclock_seed(const struct fastclock *fc, struct fastclock_now *shared);
+void fastclock_share(struct fastclock *fc, struct fastclock_now *shared);
+
+#ifdef FASTCLOCK_TSC
+static inline int64_t fastclock_scale(const struct fastclock_anchor *a, uint64_t tsc)
+{
+	__int128 d = (__int128)(int64_t)(tsc - a->tsc) * (__int128)a->mult;
+	return a->ns + (int64_t)(d >> 32);
+}
+
+static inline int64_t fastclock_ns(const struct fastclock *fc)
+{
+	if (!fc->use_tsc)
+		return clock_now_ns();
+	struct fastclock_anchor a;
+	unsigned g;
+	const struct fastclock_now *now = fc->now;
+	do {
+		g = atomic_load_explicit(&now->gen, memory_order_acquire);
+		a = now->a;
+		atomic_thread_fence(memory_order_acquire);
+	} while ((g & 1) || atomic_load_explicit(&now->gen, memory_order_relaxed) != g);
+	return fastclock_scale(&a, __rdtsc());
+}
+#else
+static inline int64_t fastclock_ns(const struct fastclock *fc)
+{
+	(void)fc;
+	return clock_now_ns();
+}
+#endif
+
+#endif

@@ -1,0 +1,625 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "trace/dtype.h"
+#include "trace/shared.h"
+#include "trace/standalone.h"
+#include "trace/tracer.h"
+
+#define RING_CAPACITY 16384
+
+struct tracer loom_tracer = {
+	.enabled = 1,
+	.textbook_comm = MPI_COMM_NULL,
+	.record_lock = PTHREAD_MUTEX_INITIALIZER,
+	.store_lock = PTHREAD_MUTEX_INITIALIZER,
+	.comm_keyval = MPI_KEYVAL_INVALID,
+};
+
+static int configured;
+
+void trace_configure(const struct trace_options *opts)
+{
+	loom_tracer.opts = *opts;
+	configured = 1;
+}
+
+static void configure_from_env(void)
+{
+	const char *s = getenv("MPILOOM_DELAY_MS");
+	if (s != NULL)
+		loom_tracer.opts.delay_ms = strtol(s, NULL, 10);
+	s = getenv("MPILOOM_TRACE");
+	if (s != NULL && strcmp(s, "0") == 0)
+		atomic_store(&loom_tracer.enabled, 0);
+}
+
+void trace_set_enabled(int on)
+{
+	atomic_store(&loom_tracer.enabled, on != 0);
+}
+
+int trace_enabled(void)
+{
+	return atomic_load(&loom_tracer.enabled);
+}
+
+struct store *trace_store(void)
+{
+	return loom_tracer.store;
+}
+
+void trace_lock(void)
+{
+	pthread_mutex_lock(&loom_tracer.store_lock);
+}
+
+void trace_unlock(void)
+{
+	pthread_mutex_unlock(&loom_tracer.store_lock);
+}
+
+void trace_clock(struct trace_clock *out)
+{
+	out->all_same_host = loom_tracer.max_rtt == 0;
+	out->max_rtt_ns = loom_tracer.max_rtt;
+}
+
+/* Programs that call MPI from several threads get the record lock around
+ * everything the tracer keeps between calls (the sequence number, the
+ * open probe); single-threaded ones pay nothing for it. */
+static void lock_records(struct tracer *tr)
+{
+	if (tr->lock_records)
+		pthread_mutex_lock(&tr->record_lock);
+}
+
+static void unlock_records(struct tracer *tr)
+{
+	if (tr->lock_records)
+		pthread_mutex_unlock(&tr->record_lock);
+}
+
+void tracer_lock(void)
+{
+	lock_records(&loom_tracer);
+}
+
+void tracer_unlock(void)
+{
+	unlock_records(&loom_tracer);
+}
+
+static void push_locked(struct tracer *tr, struct event_record *rec)
+{
+	rec->ev.seq = tr->seq++;
+	ring_push(&tr->ring, rec);
+}
+
+static void push(struct tracer *tr, struct event_record *rec)
+{
+	lock_records(tr);
+	push_locked(tr, rec);
+	unlock_records(tr);
+}
+
+static void close_probe(struct tracer *tr)
+{
+	lock_records(tr);
+	if (tr->probe_open) {
+		tr->probe_open = 0;
+		push_locked(tr, &tr->probe);
+	}
+	unlock_records(tr);
+}
+
+void tracer_before(struct call *c, enum event_kind kind)
+{
+	struct tracer *tr = &loom_tracer;
+	close_probe(tr);
+	/* --delay slows the calls a person watches, not the run's own marks */
+	if (tr->opts.delay_ms > 0 && kind != EV_INIT && kind != EV_FINALIZE && kind != EV_RESULT)
+		clock_sleep_ns((int64_t)tr->opts.delay_ms * 1000000);
+	memset(&c->rec.ev, 0, sizeof c->rec.ev);
+	c->rec.ev.kind = (uint8_t)kind;
+	c->rec.ev.peer = EV_UNSET;
+	c->rec.ev.tag = EV_UNSET;
+	c->rec.ev.st_source = EV_UNSET;
+	c->rec.ev.st_tag = EV_UNSET;
+	c->rec.ev.st_count = EV_UNSET;
+	c->rec.ev.st_elements = EV_UNSET;
+	c->t0 = fastclock_ns(&tr->fast);
+}
+
+void tracer_after(struct call *c)
+{
+	struct tracer *tr = &loom_tracer;
+	int64_t t1 = fastclock_ns(&tr->fast);
+	if (t1 < c->t0) /* a new anchor may step back by a few ns */
+		t1 = c->t0;
+	c->rec.ev.t_begin = clock_event_time(&tr->clock, c->t0);
+	event_set_duration(&c->rec.ev, t1 - c->t0);
+	c->rec.ev.rank = (uint32_t)tr->rank;
+	gate_leave(tr);
+}
+
+void tracer_commit(struct call *c)
+{
+	struct tracer *tr = &loom_tracer;
+	if (tr->opts.tag_is_level && c->rec.ev.tag >= 0 && c->rec.ev.tag < 256 &&
+	    (event_is_send(&c->rec.ev) || event_is_recv(&c->rec.ev))) {
+		c->rec.ev.level = (uint8_t)c->rec.ev.tag;
+		c->rec.ev.flags |= EVF_LEVEL;
+	}
+	push(tr, &c->rec);
+}
+
+void trace_result(int ok, const void *preview, size_t n, enum event_dtype dtype)
+{
+	struct tracer *tr = &loom_tracer;
+	if (!tr->ready)
+		return;
+	struct call c;
+	tracer_before(&c, EV_RESULT);
+	tracer_after(&c);
+	if (!ok)
+		c.rec.ev.flags |= EVF_CHECK_FAILED;
+	if (preview != NULL && n > 0) {
+		if (n > EVENT_PREVIEW_MAX) {
+			n = EVENT_PREVIEW_MAX;
+			c.rec.ev.flags |= EVF_TRUNCATED;
+		}
+		memcpy(c.rec.preview, preview, n);
+		c.rec.ev.preview_len = (uint8_t)n;
+		c.rec.ev.preview_dtype = (uint8_t)dtype;
+	}
+	push(tr, &c.rec);
+}
+
+void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt)
+{
+	enum event_dtype code = dtype_code(dt);
+	ev->count = count;
+	ev->dtype = (uint8_t)code;
+	ev->type_size = dtype_size(dt, code);
+}
+
+/* The preview copies at most EVENT_PREVIEW_MAX bytes of a contiguous
+ * predefined type: cheap enough for every call, and all a person reads. */
+void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count)
+{
+	struct event *ev = &rec->ev;
+	enum event_dtype code = ev->dtype; /* tracer_set_buffer looked it up */
+	size_t size = event_dtype_size(code);
+	ev->preview_len = 0;
+	/* MPI_PACKED previews as bytes: it has no values of its own */
+	if (size == 0 || buf == NULL || count <= 0 || buf == MPI_IN_PLACE ||
+	    buf == MPI_BOTTOM)
+		return;
+	size_t bytes = (size_t)count * size;
+	size_t n = bytes > EVENT_PREVIEW_MAX ? EVENT_PREVIEW_MAX / size * size : bytes;
+	memcpy(rec->preview, buf, n);
+	ev->preview_len = (uint8_t)n;
+	ev->preview_dtype = (uint8_t)code;
+	if (n < bytes)
+		ev->flags |= EVF_TRUNCATED;
+}
+
+static void set_status_counts(struct event *ev, const MPI_Status *st, MPI_Datatype dt)
+{
+	int n;
+	ev->st_tag = st->MPI_TAG == MPI_ANY_TAG ? EV_ANY : st->MPI_TAG;
+	if (PMPI_Get_count(st, dt, &n) == MPI_SUCCESS)
+		ev->st_count = n == MPI_UNDEFINED ? EV_UNSET : n;
+	/* For a predefined datatype elements and count are the same number:
+	 * ask MPI only when they can differ. */
+	if (event_dtype_size(ev->dtype) != 0)
+		ev->st_elements = ev->st_count;
+	else if (PMPI_Get_elements(st, dt, &n) == MPI_SUCCESS)
+		ev->st_elements = n == MPI_UNDEFINED ? EV_UNSET : n;
+}
+
+void tracer_set_status(struct event *ev, const MPI_Status *st, MPI_Datatype dt, MPI_Comm comm)
+{
+	ev->st_source = comms_world_rank(comm, st->MPI_SOURCE);
+	set_status_counts(ev, st, dt);
+}
+
+void tracer_fill_send(struct call *c, const void *buf, int count, MPI_Datatype dt, int dest,
+		      int tag, MPI_Comm comm)
+{
+	c->rec.ev.peer = comms_world_rank(comm, dest);
+	c->rec.ev.tag = tag;
+	c->rec.ev.comm = comms_id(comm);
+	tracer_set_buffer(&c->rec.ev, count, dt);
+	tracer_set_preview(&c->rec, buf, count);
+}
+
+void tracer_recv_args(struct call *c, int count, MPI_Datatype dt, int source, int tag,
+		      MPI_Comm comm)
+{
+	c->rec.ev.peer = comms_world_rank(comm, source);
+	c->rec.ev.tag = tracer_tag(tag);
+	c->rec.ev.comm = comms_id(comm);
+	tracer_set_buffer(&c->rec.ev, count, dt);
+}
+
+void tracer_recv_status(struct call *c, int rc, void *buf, MPI_Datatype dt, MPI_Comm comm,
+			const MPI_Status *st)
+{
+	if (rc == MPI_SUCCESS) {
+		tracer_set_status(&c->rec.ev, st, dt, comm);
+		if (c->rec.ev.st_count > 0)
+			tracer_set_preview(&c->rec, buf, c->rec.ev.st_count);
+	}
+}
+
+void tracer_copy_span(struct call *to, const struct call *from)
+{
+	to->t0 = from->t0;
+	to->rec.ev.t_begin = from->rec.ev.t_begin;
+	to->rec.ev.dur = from->rec.ev.dur;
+	to->rec.ev.rank = from->rec.ev.rank;
+	to->rec.ev.flags = (uint8_t)((to->rec.ev.flags & ~EVF_DUR_US) |
+				     (from->rec.ev.flags & EVF_DUR_US));
+}
+
+void tracer_post(const struct call *c, MPI_Request req, void *buf, MPI_Datatype dt,
+		 MPI_Comm comm)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p = {c->rec.ev, dt, buf, comm};
+	lock_records(tr);
+	reqtable_put(&tr->reqs, req, &p);
+	unlock_records(tr);
+}
+
+void tracer_forget(MPI_Request req)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p;
+	lock_records(tr);
+	reqtable_take(&tr->reqs, req, &p);
+	while (reqtable_take(&tr->persistent, req, &p))
+		;
+	unlock_records(tr);
+}
+
+void tracer_persist(MPI_Request req, const struct posting *p)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting old;
+	lock_records(tr);
+	while (reqtable_take(&tr->persistent, req, &old)) /* a freed handle, reused */
+		;
+	reqtable_put(&tr->persistent, req, p);
+	unlock_records(tr);
+}
+
+int tracer_persistent(MPI_Request req, struct posting *p)
+{
+	struct tracer *tr = &loom_tracer;
+	lock_records(tr);
+	int found = reqtable_peek(&tr->persistent, req, p);
+	unlock_records(tr);
+	return found;
+}
+
+/* A receive's status, read with the posting's handles. A derived datatype
+ * may have been freed since the posting (MPI allows it): its count comes
+ * from the bytes received. A named source needs no translation, so only an
+ * ANY_SOURCE receive reads its communicator. */
+static void complete_recv(struct call *c, const struct posting *p, const MPI_Status *st)
+{
+	struct event *ev = &c->rec.ev;
+	int cancelled = 0;
+	if (PMPI_Test_cancelled(st, &cancelled) == MPI_SUCCESS && cancelled)
+		return;
+	ev->st_source = p->ev.peer == EV_ANY ? comms_world_rank(p->comm, st->MPI_SOURCE)
+					     : p->ev.peer;
+	if (ev->dtype != DT_DERIVED) {
+		set_status_counts(ev, st, p->dt);
+		if (ev->st_count > 0)
+			tracer_set_preview(&c->rec, p->buf, ev->st_count);
+		return;
+	}
+	set_status_counts(ev, st, MPI_BYTE);
+	int bytes = ev->st_count;
+	ev->st_count = bytes >= 0 && ev->type_size > 0 && bytes % ev->type_size == 0
+			       ? bytes / (int)ev->type_size
+			       : EV_UNSET;
+	ev->st_elements = EV_UNSET;
+}
+
+void tracer_copy_args(struct event *to, const struct event *from)
+{
+	to->peer = from->peer;
+	to->tag = from->tag;
+	to->comm = from->comm;
+	to->count = from->count;
+	to->dtype = from->dtype;
+	to->type_size = from->type_size;
+}
+
+/* What a completion takes from its posting: the request's arguments. */
+static void posting_args(struct event *ev, const struct posting *p)
+{
+	ev->aux = p->ev.seq + 1;
+	tracer_copy_args(ev, &p->ev);
+	if (p->ev.kind == EV_IRECV)
+		ev->flags |= EVF_REQ_RECV;
+}
+
+void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st)
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p;
+	lock_records(tr);
+	int found = reqtable_take(&tr->reqs, req, &p);
+	unlock_records(tr);
+	/* forget what tracer_expect guessed before the call */
+	struct event *ev = &c->rec.ev;
+	ev->aux = 0;
+	ev->peer = ev->tag = ev->count = EV_UNSET;
+	ev->comm = 0;
+	ev->dtype = DT_NONE;
+	ev->type_size = 0;
+	ev->flags &= (uint8_t)~EVF_REQ_RECV;
+	if (!found)
+		return;
+	posting_args(&c->rec.ev, &p);
+	if (p.ev.kind == EV_IRECV)
+		complete_recv(c, &p, st);
+}
+
+void tracer_expect(struct call *c, int n, const MPI_Request reqs[])
+{
+	struct tracer *tr = &loom_tracer;
+	struct posting p;
+	int found = 0;
+	c->rec.ev.count = EV_UNSET;
+	lock_records(tr);
+	for (int i = 0; i < n && !found; i++)
+		found = reqtable_peek(&tr->reqs, reqs[i], &p);
+	unlock_records(tr);
+	if (found)
+		posting_args(&c->rec.ev, &p);
+}
+
+void tracer_open_probe(struct call *c, const MPI_Status *user_status)
+{
+	struct tracer *tr = &loom_tracer;
+	lock_records(tr);
+	if (tr->probe_open) /* another thread's, not yet closed */
+		push_locked(tr, &tr->probe);
+	tr->probe = c->rec;
+	tr->probe_status = user_status;
+	tr->probe_open = 1;
+	unlock_records(tr);
+}
+
+/* The program asked what the probed message holds in datatype dt: from now
+ * on the probe's event speaks of that datatype, as the program does. */
+void tracer_refine_probe(const MPI_Status *status, MPI_Datatype dt)
+{
+	struct tracer *tr = &loom_tracer;
+	lock_records(tr);
+	struct event *ev = &tr->probe.ev;
+	if (tr->probe_open && status == tr->probe_status && dt != MPI_BYTE && ev->dtype == DT_BYTE) {
+		int source = ev->st_source;
+		tracer_set_buffer(ev, ev->count, dt);
+		tracer_set_status(ev, status, dt, MPI_COMM_WORLD);
+		ev->st_source = source; /* already a world rank */
+	}
+	unlock_records(tr);
+}
+
+/* Rank 0's store maps memory for this many events before the program
+ * runs, as a tracer's buffers are: the kernel's work for fresh pages was
+ * half of what the collector spent on an event, on the program's time. */
+#define RESERVE_EVENTS (1u << 20)
+#define RESERVE_EVENTS_MAX (1u << 24) /* 1.3 GiB */
+
+static size_t reserve_events(void)
+{
+	const char *s = getenv("MPILOOM_RESERVE_EVENTS");
+	if (s == NULL || *s == '\0')
+		return RESERVE_EVENTS;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *s == '-' || n > RESERVE_EVENTS_MAX) {
+		fprintf(stderr, "mpiloom: MPILOOM_RESERVE_EVENTS is not a count from 0 to %u: "
+				"reserving %u events\n", RESERVE_EVENTS_MAX, RESERVE_EVENTS);
+		return RESERVE_EVENTS;
+	}
+	return (size_t)n;
+}
+
+/* mpiexec (Hydra) says how many ranks share each host: all of them on
+ * this one means shared memory will carry the events. */
+static int one_host_expected(void)
+{
+	const char *local = getenv("MPI_LOCALNRANKS"), *all = getenv("PMI_SIZE");
+	return shared_wanted() && local != NULL && all != NULL && *local != '\0' && strcmp(local, all) == 0;
+}
+
+int tracer_thread_level(int required)
+{
+	if (configured || !one_host_expected())
+		return MPI_THREAD_MULTIPLE;
+	return required > MPI_THREAD_FUNNELED ? required : MPI_THREAD_FUNNELED;
+}
+
+int tracer_start(int provided)
+{
+	struct tracer *tr = &loom_tracer;
+	int rc;
+	if (!configured)
+		configure_from_env();
+	fastclock_start(&tr->fast);
+	if ((rc = PMPI_Comm_dup(MPI_COMM_WORLD, &tr->comm)) != MPI_SUCCESS ||
+	    (rc = PMPI_Comm_rank(tr->comm, &tr->rank)) != MPI_SUCCESS ||
+	    (rc = PMPI_Comm_size(tr->comm, &tr->size)) != MPI_SUCCESS)
+		return rc;
+	rc = clock_sync_run(&tr->clock, tr->comm, tr->opts.force_clock_estimate);
+	if (rc == MPI_SUCCESS)
+		rc = PMPI_Allreduce(&tr->clock.rtt, &tr->max_rtt, 1, MPI_INT64_T, MPI_MAX,
+				    tr->comm);
+	if (rc != MPI_SUCCESS)
+		return rc;
+	if (tr->opts.textbook &&
+	    (rc = PMPI_Comm_dup(MPI_COMM_WORLD, &tr->textbook_comm)) != MPI_SUCCESS)
+		return rc;
+	if ((rc = shared_open(tr)) != MPI_SUCCESS)
+		return rc;
+	if (tr->shared == NULL && provided < MPI_THREAD_MULTIPLE) {
+		/* every rank sees the same: the decision is collective */
+		if (tr->rank == 0)
+			fprintf(stderr, "mpiloom: the ranks share no memory and MPI was started for "
+					"one host: not tracing (MPILOOM_TRANSPORT=mpi traces)\n");
+		return MPI_SUCCESS;
+	}
+	if (tr->shared != NULL)
+		shared_ring(tr->shared, (uint32_t)tr->rank, &tr->ring);
+	else if (ring_init(&tr->ring, RING_CAPACITY) != 0)
+		return MPI_ERR_NO_MEM;
+	if (tr->rank == 0) {
+		tr->store = store_new((uint32_t)tr->size);
+		store_clock_estimated(tr->store, tr->max_rtt);
+		store_map_ahead(tr->store);
+	}
+	/* mpiloom itself configures the layer and records on its own */
+	if (tr->rank == 0 && !configured &&
+	    (tr->solo = standalone_start((uint32_t)tr->size, tr->max_rtt)) != NULL) {
+		struct trace_recorder rec = standalone_recorder(tr->solo);
+		trace_set_recorder(&rec);
+	}
+	if (tr->rank == 0 && tr->solo == NULL) /* standalone: only the log is kept */
+		store_reserve(tr->store, reserve_events() / (size_t)tr->size);
+	tr->seq = 0;
+	if ((rc = comms_start(tr)) != MPI_SUCCESS)
+		return rc;
+	if (gate_init(tr) != 0 || ship_start(tr) != 0) {
+		fprintf(stderr, "mpiloom: rank %d: cannot start the event shipper\n", tr->rank);
+		return MPI_ERR_OTHER;
+	}
+	tr->ready = 1;
+	const char *solo = getenv("MPILOOM_RECORD");
+	if (!configured && solo != NULL && *solo != '\0')
+		fatal_catch();
+	return MPI_SUCCESS;
+}
+
+void tracer_stop(void)
+{
+	struct tracer *tr = &loom_tracer;
+	if (!tr->ready)
+		return;
+	close_probe(tr);
+	tr->ready = 0;
+	if (tr->shared != NULL)
+		shared_mark_final(tr->shared, (uint32_t)tr->rank, tr->seq);
+	ship_stop(tr);
+	gate_free(tr);
+	ring_free(&tr->ring);
+	shared_close(tr);
+	reqtable_free(&tr->reqs);
+	reqtable_free(&tr->persistent);
+	comms_stop(tr);
+	if (tr->textbook_comm != MPI_COMM_NULL)
+		PMPI_Comm_free(&tr->textbook_comm);
+	PMPI_Comm_free(&tr->comm);
+	if (tr->solo != NULL) {
+		struct trace_recorder none = {NULL, NULL, NULL, NULL};
+		trace_set_recorder(&none);
+		standalone_finish(tr->solo);
+		tr->solo = NULL;
+		trace_shutdown(); /* nobody else reads the store */
+	}
+}
+
+static int64_t elapsed_ms(int64_t since)
+{
+	return (clock_now_ns() - since) / 1000000;
+}
+
+/* Also called from a fatal signal's handler: atomics, the clock and
+ * nanosleep only, except for the open probe of a single-threaded
+ * program, whose record lock is never taken. */
+void tracer_flush_for_abort(void)
+{
+	struct tracer *tr = &loom_tracer;
+	int64_t t0 = clock_now_ns();
+	if (!tr->lock_records)
+		close_probe(tr);
+	if (tr->shared != NULL && tr->rank != 0) {
+		/* our events are in rank 0's reach already: only its log to ask for */
+		struct shared_head *h = tr->shared->head;
+		unsigned ask = atomic_fetch_add(&h->flush_asked, 1) + 1;
+		sem_post(&h->wake);
+		while ((int)(atomic_load(&h->flush_done) - ask) < 0 && elapsed_ms(t0) < 1500)
+			clock_sleep_ns(1000000);
+		return;
+	}
+	/* the shipper (the collector on rank 0) sends or keeps everything,
+	 * has rank 0's log written, and clears the flag */
+	atomic_store(&tr->flush_soon, 1);
+	while (atomic_load(&tr->flush_soon) && elapsed_ms(t0) < 1500)
+		clock_sleep_ns(1000000);
+}
+
+void trace_abort(int code)
+{
+	PMPI_Abort(MPI_COMM_WORLD, code);
+}
+
+void trace_shutdown(void)
+{
+	store_free(loom_tracer.store);
+	loom_tracer.store = NULL;
+}
+
+void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview)
+{
+	/* Standalone: the log is all rank 0 keeps (mpiloom run matches the
+	 * messages as it reads it), so a program's rank 0 spends no time on
+	 * a store nobody looks at. */
+	if (tr->solo != NULL)
+		tr->recorder.event(tr->recorder.ctx, ev, preview);
+	else if (store_add(tr->store, ev, preview) == 0 && tr->recorder.event != NULL)
+		tr->recorder.event(tr->recorder.ctx, ev, preview);
+	if (ev->kind == EV_ABORT)
+		atomic_store(&tr->flush_soon, 1);
+}
+
+void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total)
+{
+	store_rank_done(tr->store, rank, total);
+	if (tr->recorder.rank_done != NULL)
+		tr->recorder.rank_done(tr->recorder.ctx, rank, total);
+}
+
+void trace_set_recorder(const struct trace_recorder *rec)
+{
+	struct tracer *tr = &loom_tracer;
+	if (tr->store == NULL)
+		return;
+	pthread_mutex_lock(&tr->store_lock);
+	tr->recorder = *rec;
+	for (uint32_t r = 0; r < store_nranks(tr->store) && rec->event != NULL; r++) {
+		size_t n = store_rank_count(tr->store, r);
+		for (size_t i = 0; i < n; i++) {
+			struct event_ref ref = {r, (uint32_t)i};
+			struct event ev;
+			store_wire_event(tr->store, ref, &ev);
+			rec->event(rec->ctx, &ev, store_preview(tr->store, ref));
+		}
+	}
+	pthread_mutex_unlock(&tr->store_lock);
+}

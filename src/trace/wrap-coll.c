@@ -1,0 +1,309 @@
+/* Wrappers: collectives. Each rank's part is one event; the root is the
+ * peer. The preview shows what this rank contributes or obtains: the
+ * gathered array at a gather's root, the scattered element elsewhere. */
+#include "config.h"
+
+#include "trace/textbook.h"
+#include "trace/tracer.h"
+
+static int is_root(MPI_Comm comm, int root)
+{
+	int rank;
+	return PMPI_Comm_rank(comm, &rank) == MPI_SUCCESS && rank == root;
+}
+
+static int comm_size(MPI_Comm comm)
+{
+	int size = 0;
+	if (PMPI_Comm_size(comm, &size) != MPI_SUCCESS)
+		return 0;
+	return size;
+}
+
+/* Counts beyond an int (a v-collective's total) are shown as INT32_MAX. */
+static int clamp_count(int64_t n)
+{
+	return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+/* The total of a v-collective's counts; only the root's are valid for a
+ * rooted one, so the caller asks only there. */
+static int64_t sum_counts(const int counts[], int n)
+{
+	int64_t total = 0;
+	for (int i = 0; i < n; i++)
+		total += counts[i] > 0 ? counts[i] : 0;
+	return total;
+}
+
+static void set_root(struct call *c, MPI_Comm comm, int root)
+{
+	c->rec.ev.peer = comms_world_rank(comm, root);
+	c->rec.ev.comm = comms_id(comm);
+	if (is_root(comm, root))
+		c->rec.ev.flags |= EVF_ROOT;
+}
+
+int MPI_Barrier(MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Barrier(comm);
+	struct call c;
+	tracer_before(&c, EV_BARRIER);
+	c.rec.ev.comm = comms_id(comm);
+	tracer_gate(&c);
+	int rc = PMPI_Barrier(comm);
+	tracer_after(&c);
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Bcast(buf, count, dt, root, comm);
+	if (textbook_for(comm))
+		return textbook_bcast(buf, count, dt, root);
+	struct call c;
+	tracer_before(&c, EV_BCAST);
+	set_root(&c, comm, root);
+	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Bcast(buf, count, dt, root, comm);
+	tracer_after(&c);
+	tracer_set_preview(&c.rec, buf, count);
+	tracer_commit(&c);
+	return rc;
+}
+
+/* Gather and scatter: the root's side is the whole array (size x count),
+ * every other rank's side is its own part. */
+struct sides {
+	const void *whole;
+	int whole_count;
+	int64_t whole_preview; /* elements of the whole array to preview */
+	MPI_Datatype whole_type;
+	const void *part;
+	int part_count;
+	MPI_Datatype part_type;
+};
+
+static void finish_rooted(struct call *c, MPI_Comm comm, int root, const struct sides *s)
+{
+	set_root(c, comm, root);
+	if (c->rec.ev.flags & EVF_ROOT) {
+		tracer_set_buffer(&c->rec.ev, s->whole_count, s->whole_type);
+		tracer_set_preview(&c->rec, s->whole, s->whole_preview);
+	} else {
+		tracer_set_buffer(&c->rec.ev, s->part_count, s->part_type);
+		tracer_set_preview(&c->rec, s->part, s->part_count);
+	}
+	tracer_commit(c);
+}
+
+int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+	       int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+				   root, comm);
+	if (textbook_for(comm))
+		return textbook_gather(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+				       recvtype, root);
+	struct call c;
+	tracer_before(&c, EV_GATHER);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
+	int rc = PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
+			     comm);
+	tracer_after(&c);
+	struct sides s = {recvbuf,  recvcount, (int64_t)recvcount * comm_size(comm),
+			  recvtype, sendbuf,   sendcount,
+			  sendtype};
+	finish_rooted(&c, comm, root, &s);
+	return rc;
+}
+
+int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+		int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+				    root, comm);
+	if (textbook_for(comm))
+		return textbook_scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount,
+					recvtype, root);
+	struct call c;
+	tracer_before(&c, EV_SCATTER);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
+	int rc = PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
+			      comm);
+	tracer_after(&c);
+	struct sides s = {sendbuf,  sendcount, (int64_t)sendcount * comm_size(comm),
+			  sendtype, recvbuf,   recvcount,
+			  recvtype};
+	finish_rooted(&c, comm, root, &s);
+	return rc;
+}
+
+int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI_Op op,
+	       int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	if (textbook_for(comm) && textbook_can_reduce(op))
+		return textbook_reduce(sendbuf, recvbuf, count, dt, op, root);
+	struct call c;
+	tracer_before(&c, EV_REDUCE);
+	set_root(&c, comm, root);
+	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
+	tracer_after(&c);
+	int root_side = (c.rec.ev.flags & EVF_ROOT) || sendbuf == MPI_IN_PLACE;
+	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, count);
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI_Op op,
+		  MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	if (textbook_for(comm) && textbook_can_reduce(op))
+		return textbook_allreduce(sendbuf, recvbuf, count, dt, op);
+	struct call c;
+	tracer_before(&c, EV_ALLREDUCE);
+	c.rec.ev.comm = comms_id(comm);
+	tracer_set_buffer(&c.rec.ev, count, dt);
+	tracer_gate(&c);
+	int rc = PMPI_Allreduce(sendbuf, recvbuf, count, dt, op, comm);
+	tracer_after(&c);
+	tracer_set_preview(&c.rec, recvbuf, count);
+	tracer_commit(&c);
+	return rc;
+}
+
+int MPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+		const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
+		MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+				    recvtype, root, comm);
+	struct call c;
+	tracer_before(&c, EV_GATHERV);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
+	int rc = PMPI_Gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype,
+			      root, comm);
+	tracer_after(&c);
+	int64_t total = is_root(comm, root) ? sum_counts(recvcounts, comm_size(comm)) : 0;
+	struct sides s = {recvbuf, clamp_count(total), total, recvtype,
+			  sendbuf, sendcount,	       sendtype};
+	finish_rooted(&c, comm, root, &s);
+	return rc;
+}
+
+int MPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[],
+		 MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
+		 int root, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
+				     recvtype, root, comm);
+	struct call c;
+	tracer_before(&c, EV_SCATTERV);
+	set_root(&c, comm, root);
+	tracer_gate(&c);
+	int rc = PMPI_Scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
+			       recvtype, root, comm);
+	tracer_after(&c);
+	int64_t total = is_root(comm, root) ? sum_counts(sendcounts, comm_size(comm)) : 0;
+	struct sides s = {sendbuf, clamp_count(total), total, sendtype,
+			  recvbuf, recvcount,	       recvtype};
+	finish_rooted(&c, comm, root, &s);
+	return rc;
+}
+
+/* Rootless collectives that hand every rank a result: the event's count
+ * and datatype are what this rank receives in all, the preview its start. */
+static void finish_all(struct call *c, MPI_Comm comm, const void *recvbuf, int64_t total,
+		       MPI_Datatype recvtype)
+{
+	c->rec.ev.comm = comms_id(comm);
+	tracer_set_buffer(&c->rec.ev, clamp_count(total), recvtype);
+	tracer_set_preview(&c->rec, recvbuf, total);
+	tracer_commit(c);
+}
+
+/* Allgather and Alltoall take the same arguments. */
+static int traced_all(enum event_kind kind,
+		      int (*pmpi)(const void *, int, MPI_Datatype, void *, int, MPI_Datatype,
+				  MPI_Comm),
+		      const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+		      int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
+	struct call c;
+	tracer_before(&c, kind);
+	c.rec.ev.comm = comms_id(comm);
+	tracer_gate(&c);
+	int rc = pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
+	tracer_after(&c);
+	finish_all(&c, comm, recvbuf, (int64_t)recvcount * comm_size(comm), recvtype);
+	return rc;
+}
+
+int MPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+		  int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+	return traced_all(EV_ALLGATHER, PMPI_Allgather, sendbuf, sendcount, sendtype, recvbuf,
+			  recvcount, recvtype, comm);
+}
+
+int MPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+		   const int recvcounts[], const int displs[], MPI_Datatype recvtype,
+		   MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+				       recvtype, comm);
+	struct call c;
+	tracer_before(&c, EV_ALLGATHERV);
+	c.rec.ev.comm = comms_id(comm);
+	tracer_gate(&c);
+	int rc = PMPI_Allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+				 recvtype, comm);
+	tracer_after(&c);
+	finish_all(&c, comm, recvbuf, sum_counts(recvcounts, comm_size(comm)), recvtype);
+	return rc;
+}
+
+int MPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
+		 int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
+{
+	return traced_all(EV_ALLTOALL, PMPI_Alltoall, sendbuf, sendcount, sendtype, recvbuf,
+			  recvcount, recvtype, comm);
+}
+
+int MPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
+		  MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+		  const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
+{
+	if (!tracer_on())
+		return PMPI_Alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
+				      rdispls, recvtype, comm);
+	struct call c;
+	tracer_before(&c, EV_ALLTOALLV);
+	c.rec.ev.comm = comms_id(comm);
+	tracer_gate(&c);
+	int rc = PMPI_Alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
+				rdispls, recvtype, comm);
+	tracer_after(&c);
+	finish_all(&c, comm, recvbuf, sum_counts(recvcounts, comm_size(comm)), recvtype);
+	return rc;
+}
