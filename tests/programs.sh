@@ -188,7 +188,7 @@ if [ -z "$fc" ] || ! command -v gfortran >/dev/null 2>&1; then
 	exit 0
 fi
 "$fc" -o "$tmp/comm-f90" "$top_srcdir/tests/programs/comm.f90" >"$tmp/fc" 2>&1 ||
-	fail "mpif90 could not build ring.f90: $(head -n 3 "$tmp/fc")"
+	fail "mpif90 could not build comm.f90: $(head -n 3 "$tmp/fc")"
 for n in 2 3; do
 	trace "$n" "$tmp/comm-f90"
 	check_requests

@@ -45,7 +45,7 @@ void options_usage(FILE *out)
 		"  --text        print one line per event instead of the timeline\n"
 		"  --record FILE write every event to FILE (see mpiloom(5))\n"
 		"  --step        lecture mode: each MPI call waits for n (r: a round,\n"
-		"                space: run freely, s: stepping off/on)\n"
+		"                space: run freely or stop again)\n"
 		"  --keys KEYS   keys taken as typed, each once the ranks have settled\n"
 		"  --collectives native|textbook|linear\n"
 		"                MPI's own collectives, or mpiloom's built on send/recv\n"
