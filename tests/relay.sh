@@ -179,13 +179,14 @@ pid=$(relay_pid)
 kill -TERM "$pid" || fail "cannot signal the relay"
 finish 143
 
-# ... and SIGKILL 5 s later if mpiexec does not end
+# ... and SIGKILL 5 s later if mpiexec does not end; the status is the
+# launcher's signal's (128 + SIGINT), whatever became of mpiexec
 start kill "$CHILD" ignore-term
 ready
 pid=$(relay_pid)
 [ -n "$pid" ] || fail "no relay pid"
 kill -INT "$pid" || fail "cannot signal the relay"
-finish 137
+finish 130
 
 # a child that no longer reads: Ctrl-C ends it all the same
 start deaf "$CHILD" close-stdin

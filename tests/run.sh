@@ -17,8 +17,10 @@ trace() {
 	shift
 	cmd="$MPILOOM run -n $_n --text $*"
 	rc=0
-	with_preload timeout -k 5 60 "$MPILOOM" run -n "$_n" --text "$@" </dev/null >"$out" 2>"$err" || rc=$?
-	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] || fail "timed out after 60 s"
+	# KILL with its status kept: 124 is mpiloom's own for --timeout
+	with_preload timeout --preserve-status -s KILL 60 "$MPILOOM" run -n "$_n" --text "$@" \
+		</dev/null >"$out" 2>"$err" || rc=$?
+	[ "$rc" -ne 137 ] || fail "timed out after 60 s"
 }
 
 # events_only: $out without the program's output and fault lines, for
@@ -54,7 +56,7 @@ for n in 2 3 4 5; do
 
 	# abort: rank 1's receive and its abort are kept, and named
 	trace "$n" -- "$progs/abort"
-	assert_eq "$rc" 1 "abort -n $n: exit status"
+	assert_eq "$rc" 7 "abort -n $n: exit status (the abort's error code, as plain mpiexec gives)"
 	assert_match '^ +[0-9.]+ r0 #1 send dest=1 .* msg=0\.1 ' "abort -n $n: rank 0's send kept"
 	assert_match '^ +[0-9.]+ r1 #1 recv source=0 .* msg=0\.1 ' "abort -n $n: rank 1's receive kept"
 	assert_match '^ +[0-9.]+ r1 #3 abort errorcode=7 ' "abort -n $n: the abort kept"
@@ -66,7 +68,7 @@ for n in 2 3 4 5; do
 	# crash: the last rank's send survives its SIGSEGV
 	last=$((n - 1))
 	trace "$n" -- "$progs/crash"
-	assert_eq "$rc" 1 "crash -n $n: exit status"
+	assert_eq "$rc" 11 "crash -n $n: exit status (the signal, as plain mpiexec gives)"
 	assert_match "^ +[0-9.]+ r$last #1 send dest=0 tag=5 .* msg=$last\.1 " "crash -n $n: send kept"
 	assert_match "^# fault: rank $last \(pid [0-9]+\) crashed: signal 11 " "crash -n $n: named"
 	echo "ok crash -n $n"
@@ -76,7 +78,7 @@ done
 # is shown, and the receives each of ranks 0 and 1 is blocked in
 for n in 2 3; do
 	trace "$n" --timeout 4 -- "$progs/deadlock"
-	assert_eq "$rc" 1 "deadlock -n $n: exit status"
+	assert_eq "$rc" 124 "deadlock -n $n: exit status (--timeout)"
 	assert_match '^# fault: stopped after the time limit of 4 s \(--timeout\)$' "deadlock -n $n: time limit"
 	assert_eq "$(count ' r[0-9]+ #1 barrier ')" "$n" "deadlock -n $n: barriers"
 	assert_match '^\[stdout\] deadlock: rank 0 \(pid [0-9]+\) receives from rank 1 first$' "deadlock -n $n: rank 0's output"
@@ -110,10 +112,20 @@ done
 [ -n "$victim" ] || fail "rank 1 never said its pid"
 kill -9 "$victim"
 wait "$bg" || rc=$?
-assert_eq "$rc" 1 "killed rank: exit status"
+assert_eq "$rc" 9 "killed rank: exit status (mpiexec's: the signal)"
 assert_match '^# fault: mpiexec reports: (rank [0-2]|a process) \(pid [0-9]+\) killed by signal 9 \(Killed\)$' "killed rank: named"
 grep -q 'no MPI calls were traced' "$err" && fail "killed rank: said nothing was traced"
 echo "ok killed rank"
+
+# the program's own exit status comes through untouched (plain mpiexec
+# gives the first failing rank's: 255 here)
+trace 2 -- "$progs/exit-status" 255
+assert_eq "$rc" 255 "exit-status 255: passed through"
+# a rank's exit(3) before MPI_Finalize: mpiexec reports 3, or 9 when it
+# sees first a rank it killed itself while cleaning up (plain runs too)
+trace 3 -- "$progs/exit-status" 3 nofinalize
+case $rc in 3 | 9) ;; *) fail "exit(3) without MPI_Finalize: exit $rc, not mpiexec's 3 or 9" ;; esac
+echo "ok exit statuses passed through"
 
 # --record: the recording dumps to exactly what --text printed, output
 # included; info counts the output lines
@@ -130,7 +142,7 @@ echo "ok record"
 
 # a deadlock's recording dumps to what --text printed, pending calls too
 trace 2 --timeout 4 --record "$log" -- "$progs/deadlock"
-assert_eq "$rc" 1 "deadlock --record"
+assert_eq "$rc" 124 "deadlock --record"
 cp "$out" "$tmp/live"
 with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err"
 cmp -s "$tmp/live" "$out" || fail "deadlock: dump differs from the --text run"
@@ -139,7 +151,7 @@ echo "ok record deadlock"
 
 # an abort's recording is a whole log too
 trace 3 --record "$log" -- "$progs/abort"
-assert_eq "$rc" 1 "abort --record"
+assert_eq "$rc" 7 "abort --record"
 cp "$out" "$tmp/live"
 with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "dump of the abort exited $?"
 cmp -s "$tmp/live" "$out" || fail "abort: dump differs from the --text run"

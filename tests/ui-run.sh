@@ -26,7 +26,7 @@ wait_for '^# result: .*ring ranks=3 check=passed'
 echo "ok run: ring screen, output panel"
 
 # 2. deadlock: the screen stays live with what happened before; q stops
-#    every rank, says so, exit 1, terminal restored
+#    every rank, says so, exit 130 (as Ctrl-C), terminal restored
 start 100 30 "$MPILOOM run -n 2 -- $progs/deadlock"
 wait_for '2 ranks \| [4-9] events \| LIVE'
 # who waits for whom: each rank's receive shown blocked, and in words
@@ -36,7 +36,7 @@ wait_for '^ rank 0 is blocked in recv from rank 1, tag 0'
 wait_for '^ rank 1 is blocked in recv from rank 0, tag 0'
 T send-keys -t ui o
 wait_for 'deadlock: rank 1 \(pid [0-9]+\) receives from rank 0 first'
-quit 1 deadlock
+quit 130 deadlock
 wait_for '^mpiloom: stopped by the user before the program ended'
 echo "ok run: deadlock, q"
 
@@ -44,7 +44,7 @@ echo "ok run: deadlock, q"
 start 100 30 "$MPILOOM run -n 3 -- $progs/abort"
 wait_for 'FINISHED .*check FAILED'
 wait_for 'result: rank 1 called MPI_Abort \(error code 7\)'
-quit 1 abort
+quit 7 abort
 echo "ok run: abort"
 
 # 4. the recording of a run replays with its output panel

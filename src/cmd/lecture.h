@@ -14,7 +14,8 @@ struct lecture;
 /* on: stepping from the start (--step); script: --keys, or NULL. */
 struct lecture *lecture_new(uint32_t nranks, int on, const char *script);
 /* The next scripted key, once the last one has been carried out and the
- * ranks have settled; 0 when none is due now, -1 when the script is done. */
+ * ranks have settled; 0 when none is due now, -1 when the script is done.
+ * With st NULL (the run is over: nothing to settle) the next key at once. */
 int lecture_next_key(struct lecture *lc, const struct store *st, int64_t now_ns);
 struct stepper *lecture_stepper(struct lecture *lc);
 /* Without a screen: a thread takes the scripted keys, then lets the run

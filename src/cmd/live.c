@@ -159,9 +159,12 @@ static void live_tick(void *ctx, struct session *s)
 static int live_scripted(void *ctx, struct session *s)
 {
 	struct live *lv = ctx;
-	if (lv->lc == NULL || atomic_load(&lv->mpi_ending))
+	if (lv->lc == NULL)
 		return 0;
-	int key = lecture_next_key(lv->lc, s->store, clock_now_ns());
+	/* once MPI ends nothing is left to step: the rest of the script (a
+	 * closing q) is the screen's at once */
+	int key = atomic_load(&lv->mpi_ending) ? lecture_next_key(lv->lc, NULL, 0)
+					       : lecture_next_key(lv->lc, s->store, clock_now_ns());
 	return key > 0 ? key : 0;
 }
 

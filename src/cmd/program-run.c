@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/child.h"
 #include "cmd/launch.h"
 #include "cmd/program-run.h"
 #include "core/clock.h"
@@ -137,7 +138,7 @@ static char **mpiexec_args(const struct options *o, const char *preload, const c
 	return args;
 }
 
-static void child(char **args, int out[2], int err[2])
+static void child(char **args, int out[2], int err[2], pid_t parent)
 {
 	/* an ignored signal stays ignored across exec: the program gets the
 	 * default, as it would from a shell */
@@ -148,6 +149,7 @@ static void child(char **args, int out[2], int err[2])
 	if (setpgid(0, 0) != 0 || devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
 	    dup2(out[1], STDOUT_FILENO) < 0 || dup2(err[1], STDERR_FILENO) < 0)
 		_exit(127);
+	child_die_with_parent(parent);
 	execv(args[0], args);
 	dprintf(STDERR_FILENO, "mpiloom: cannot run %s: %s\n", args[0], strerror(errno));
 	_exit(127);
@@ -167,9 +169,10 @@ static int spawn(struct progrun *pr, char **args)
 		return 2;
 	}
 	fflush(NULL);
+	pid_t self = getpid();
 	pr->pid = fork();
 	if (pr->pid == 0)
-		child(args, out, err);
+		child(args, out, err, self);
 	close(out[1]);
 	close(err[1]);
 	if (pr->pid < 0) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ struct progview {
 	struct progrun pr;
 	const struct options *o;
 	enum progfault_stop stop;
+	int signal; /* the one that stopped the run (STOP_SIGNAL), or 0 */
 	int64_t deadline; /* --timeout, in clock_now_ns time; 0: none */
 	int done;
 	struct strbuf faults; /* progfault_describe's lines */
@@ -73,20 +75,34 @@ static void result_line(struct progview *pv, struct strbuf *sb)
 			     pv->pr.st, text);
 }
 
+/* One rule for every mode (mpiloom(1), EXIT STATUS): how the run was
+ * stopped, if it was (a signal: 128 plus its number, as a shell reports
+ * it; q: 130, as Ctrl-C; --timeout: 124, as timeout(1)); else the
+ * program's own status as mpiexec reports it, untouched; else 3 for what
+ * failed in mpiloom itself. */
 static int exit_status(struct progview *pv, int rec_rc)
 {
-	int status = pv->nfaults > 0 ? 1 : 0;
 	/* rank 0 wrote a log's header: MPI_Init was traced, even if the
 	 * events died with the run */
-	if (pv->pr.st == NULL) {
+	if (pv->pr.st == NULL)
 		fprintf(stderr, "mpiloom: no MPI calls were traced: is %s linked dynamically "
 				"against MPICH?\n", program_name(pv));
-		if (status == 0)
-			status = 3;
+	switch (pv->stop) {
+	case STOP_SIGNAL:
+		return 128 + pv->signal;
+	case STOP_USER:
+		return 128 + SIGINT;
+	case STOP_TIMEOUT:
+		return 124;
+	case STOP_NONE:
+		break;
 	}
-	if (rec_rc != 0 && status == 0)
-		status = 3;
-	return status;
+	int ws = pv->pr.wait_status;
+	if (pv->pr.exited && WIFSIGNALED(ws))
+		return 128 + WTERMSIG(ws);
+	if (pv->pr.exited && WIFEXITED(ws) && WEXITSTATUS(ws) != 0)
+		return WEXITSTATUS(ws);
+	return pv->pr.st == NULL || rec_rc != 0 ? 3 : 0;
 }
 
 /* The findings, one line each after prefix: "# fault: " in text mode,
@@ -119,21 +135,24 @@ static void pass_output(struct progview *pv)
 	if (len > 0 && (fwrite(lines, 1, len, stdout) != len || fflush(stdout) != 0) &&
 	    pv->stop == STOP_NONE) {
 		pv->stop = STOP_SIGNAL;
+		pv->signal = SIGPIPE;
 		progrun_stop(&pv->pr);
 	}
 }
 
 static int run_text(struct progview *pv)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	struct signals caught;
 	if (signals_catch(&caught, sigs, sizeof sigs / sizeof sigs[0]) < 0)
 		fprintf(stderr, "mpiloom: cannot catch signals: %s\n", strerror(errno));
 	while (!progrun_poll(&pv->pr, POLL_MS)) {
 		pass_output(pv);
 		check_deadline(pv);
-		if (signals_take(&caught) != 0 && pv->stop == STOP_NONE) {
+		int sig = signals_take(&caught);
+		if (sig != 0 && pv->stop == STOP_NONE) {
 			pv->stop = STOP_SIGNAL;
+			pv->signal = sig;
 			progrun_stop(&pv->pr);
 		}
 	}
@@ -211,13 +230,12 @@ static int run_screen(struct progview *pv)
 	tty_restore(STDIN_FILENO, &saved);
 	if (!pv->done) {
 		pv->stop = end == SESSION_SIGNAL ? STOP_SIGNAL : STOP_USER;
+		pv->signal = end == SESSION_SIGNAL ? (s.signal ? s.signal : SIGTERM) : 0;
 		progrun_stop(&pv->pr);
 		while (!progrun_poll(&pv->pr, POLL_MS))
 			;
 		conclude(pv);
 	}
-	if (end == SESSION_SIGNAL)
-		status = 128 + (s.signal ? s.signal : 15);
 	store_free(empty);
 	print_faults(pv, stderr, "mpiloom: ");
 	return status;
@@ -256,12 +274,10 @@ int progview_run(const struct options *o)
 	strbuf_free(&fault);
 	struct strbuf line = STRBUF_INIT;
 	result_line(&pv, &line);
-	if (printf("%s\n", strbuf_str(&line)) < 0 || fflush(stdout) != 0)
-		status = status ? status : 3;
+	int written = printf("%s\n", strbuf_str(&line)) >= 0 && fflush(stdout) == 0;
 	strbuf_free(&line);
 	int overall = exit_status(&pv, rec_rc);
-	if (status == 0)
-		status = overall;
+	status = overall != 0 ? overall : status ? status : written ? 0 : 3;
 	strbuf_free(&pv.faults);
 	progrun_free(&pv.pr);
 	signals_release(&pipe_ignored);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/child.h"
 #include "cmd/relay.h"
 #include "tui/keys.h"
 #include "tui/signals.h"
@@ -50,6 +51,7 @@ struct relay {
 	long long kill_at; /* CLOCK_MONOTONIC ms of the SIGKILL, when TERMINATING */
 	int tty_open;      /* still reading the terminal */
 	int resize_pending;
+	int stopped_by; /* the signal that ended the run, or 0 */
 	unsigned char out[RELAY_BUF];
 	size_t outlen;
 };
@@ -129,11 +131,13 @@ fail:
 
 /* The child: mpiexec as the launcher would run it, but with our pipe as
  * stdin, and the signal handling the launcher itself was given. */
-static _Noreturn void relay_child(struct relay *r, char *const argv[], const sigset_t *mask)
+static _Noreturn void relay_child(struct relay *r, char *const argv[], const sigset_t *mask,
+				  pid_t parent)
 {
 	char lines[16], columns[16];
 	int rows, cols;
 	signals_reset_in_child(&r->sig);
+	child_die_with_parent(parent);
 	if (sigprocmask(SIG_SETMASK, mask, NULL) < 0)
 		_exit(127); /* cannot fail with a valid set: no message */
 	tty_size(r->tty, &rows, &cols);
@@ -173,10 +177,11 @@ static int relay_start(struct relay *r, char *const argv[])
 		fprintf(stderr, "mpiloom: sigprocmask: %s\n", strerror(e));
 		return -1;
 	}
+	pid_t self = getpid();
 	r->child = fork();
 	int fork_errno = errno;
 	if (r->child == 0)
-		relay_child(r, argv, &old);
+		relay_child(r, argv, &old, self);
 	if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
 		fprintf(stderr, "mpiloom: sigprocmask: %s\n", strerror(errno));
 	if (r->child < 0) {
@@ -224,8 +229,11 @@ static void relay_read_signals(struct relay *r)
 	while ((sig = signals_take(&r->sig)) != 0) {
 		if (sig == SIGWINCH)
 			r->resize_pending = 1;
-		else if (sig != SIGCHLD) /* SIGCHLD: relay_reap looks anyway */
+		else if (sig != SIGCHLD) { /* SIGCHLD: relay_reap looks anyway */
+			if (r->stopped_by == 0)
+				r->stopped_by = sig;
 			relay_terminate(r);
+		}
 	}
 }
 
@@ -402,9 +410,10 @@ int relay_run(char *const argv[])
 	r.tty_open = 1;
 	if (relay_setup(&r) == 0 && relay_start(&r, argv) == 0) {
 		relay_loop(&r);
-		rc = exit_code(r.status);
+		/* stopped by a signal: the shell's rule, whatever mpiexec said */
+		rc = r.stopped_by ? 128 + r.stopped_by : exit_code(r.status);
 	}
-	int abnormal = !own_exit(rc) && r.started;
+	int abnormal = !own_exit(rc) && r.started && !r.stopped_by;
 	if (abnormal)
 		leave_screen(&r);
 	relay_restore(&r);

@@ -18,7 +18,7 @@
 
 static int watch_signals(struct session *s)
 {
-	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 	return signals_catch(&s->sig, sigs, sizeof sigs / sizeof sigs[0]);
 }
 
