@@ -81,13 +81,14 @@ for mode in text live; do
 		opt=; [ "$mode" = text ] && opt=--text
 		start 100 30 "$MPILOOM run -n 3 $opt --record $rec -- $DEADLOCK"
 		pid=$(front_pid)
-		# until the ranks run and rank 0's log has its first events
-		deadline=$(( $(date +%s) + 30 ))
-		while [ "$(pgrep -f "$DEADLOCK" | wc -l)" -lt 3 ]; do
-			[ "$(date +%s)" -le "$deadline" ] || fail "$mode: the ranks never started"
-			sleep 0.1
-		done
-		sleep 1 # past the first 100 ms flush
+		# until rank 0 passed its barrier (it says so), then past the
+		# 100 ms in which its log is written
+		if [ "$mode" = text ]; then
+			wait_for '^\[stdout\] deadlock: rank 0 \(pid' 60
+		else
+			wait_for 'blocked|recv' 60
+		fi
+		sleep 1
 		kill -"$sig" "$pid"
 		if [ "$sig" = KILL ]; then
 			wait_no_leftovers "run $mode, SIGKILL"
