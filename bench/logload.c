@@ -16,7 +16,8 @@
 
 #include "core/store.h"
 #include "core/strbuf.h"
-#include "log/log.h"
+#include "log/reader.h"
+#include "log/writer.h"
 #include "synthlog.h"
 
 #define RANKS  8

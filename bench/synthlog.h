@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "core/strbuf.h"
-#include "log/log.h"
+#include "log/writer.h"
 #include "synth.h"
 
 static inline double bench_now_s(const char *prog)

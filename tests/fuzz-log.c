@@ -18,7 +18,7 @@
 #include "core/crc32.h"
 #include "core/store.h"
 #include "core/strbuf.h"
-#include "log/log.h"
+#include "log/reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log/log.h"
+#include "log/writer.h"
 
 #define HOSTILE                                                                                \
 	"q\"uote <tag> &amp; ,comma 'apos' \\back\x01\x1b[31m\x7f \xff\xfe \xc3\x28 "          \

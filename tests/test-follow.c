@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
-#include "log/log.h"
+#include "log/follower.h"
 #include "log/output.h"
+#include "log/reader.h"
+#include "log/writer.h"
 #include "unit.h"
 
 struct seen {

@@ -13,7 +13,8 @@
 #include "core/crc32.h"
 #include "core/store.h"
 #include "core/xalloc.h"
-#include "log/log.h"
+#include "log/reader.h"
+#include "log/writer.h"
 #include "unit.h"
 
 /* ---- files ---- */

@@ -8,7 +8,7 @@
 
 #include "cmd/logview.h"
 #include "log/health.h"
-#include "log/log.h"
+#include "log/reader.h"
 #include "tui/replay.h"
 #include "view/narrate.h"
 #include "view/textview.h"

@@ -11,8 +11,9 @@
 
 #include "cmd/options.h"
 #include "core/store.h"
-#include "log/log.h"
+#include "log/follower.h"
 #include "log/output.h"
+#include "log/writer.h"
 
 struct progrun {
 	pid_t pid;     /* mpiexec, the leader of its own process group */

@@ -12,7 +12,7 @@
 #include "cmd/record.h"
 #include "core/trace.h"
 #include "core/xalloc.h"
-#include "log/log.h"
+#include "log/writer.h"
 
 struct record {
 	struct log_writer *w;

@@ -9,7 +9,7 @@
 
 #include "core/event.h"
 #include "core/strbuf.h"
-#include "log/log.h"
+#include "log/reader.h"
 
 /* Exit statuses besides 0, 2 (unusable input, bad usage, an output that
  * exists) and LOGHEALTH_DAMAGED (what a damaged log held was exported). */

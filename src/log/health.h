@@ -4,7 +4,7 @@
 #define MPILOOM_LOG_HEALTH_H
 
 #include "core/strbuf.h"
-#include "log/log.h"
+#include "log/reader.h"
 
 /* The exit status of a command that used what a damaged log held. */
 #define LOGHEALTH_DAMAGED 4

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
-#include "log/log.h"
+#include "log/writer.h"
 #include "trace/standalone.h"
 
 struct standalone {

@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 #include "core/trace.h"
-#include "log/log.h"
 
 struct standalone;
 
