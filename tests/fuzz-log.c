@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "core/crc32.h"
+#include "core/le.h"
 #include "core/store.h"
 #include "core/strbuf.h"
 #include "log/reader.h"
@@ -61,18 +62,6 @@ static void walk_store(const struct store *st, uint64_t events)
 	require(seen == events, "events counted");
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Makes every checksum along the chain of chunk lengths right (see
  * mpiloom(5)). A mutated input almost never has a good CRC, so without
  * this the fuzzer would see little beyond the damage paths; with it,
@@ -83,21 +72,21 @@ static int fix_crcs(uint8_t *p, size_t size)
 	int changed = 0;
 	if (size < 16)
 		return 0;
-	size_t pos = get32(p + 12);
+	size_t pos = le_get32(p + 12);
 	if (pos < 20 || pos > size)
 		return 0;
 	uint32_t crc = crc32(p, pos - 4);
-	changed |= crc != get32(p + pos - 4);
-	put32(p + pos - 4, crc);
+	changed |= crc != le_get32(p + pos - 4);
+	le_put32(p + pos - 4, crc);
 	while (size - pos >= 20 && memcmp(p + pos, "CHNK", 4) == 0) {
-		uint32_t len = get32(p + pos + 8);
+		uint32_t len = le_get32(p + pos + 8);
 		if (len > size - pos - 20)
 			break;
 		crc =
 		    crc32_update(crc32_update(CRC32_INIT, p + pos + 4, 12), p + pos + 20, len);
 		crc ^= CRC32_INIT;
-		changed |= crc != get32(p + pos + 16);
-		put32(p + pos + 16, crc);
+		changed |= crc != le_get32(p + pos + 16);
+		le_put32(p + pos + 16, crc);
 		pos += 20 + (size_t)len;
 	}
 	return changed;

@@ -129,6 +129,14 @@ relay_pid() {
 	pane | sed -n 's/^child ready .* ppid=\([0-9]*\)$/\1/p' | head -n 1
 }
 
+# signal_relay SIG: SIG to the relay itself (the child's parent), as a
+# user's kill of the launcher would send it.
+signal_relay() {
+	pid=$(relay_pid)
+	[ -n "$pid" ] || fail "no relay pid"
+	kill "-$1" "$pid" || fail "cannot signal the relay"
+}
+
 start keys "$CHILD"
 ready
 tm send-keys -t keys a b 1 Up Left PageDown End BTab Enter BSpace
@@ -174,18 +182,14 @@ wait_for "^mpiloom: relay-child was killed by signal 11 \\(Segmentation fault\\)
 # a signal to the launcher becomes SIGTERM to mpiexec
 start term "$CHILD"
 ready
-pid=$(relay_pid)
-[ -n "$pid" ] || fail "no relay pid"
-kill -TERM "$pid" || fail "cannot signal the relay"
+signal_relay TERM
 finish 143
 
 # ... and SIGKILL 5 s later if mpiexec does not end; the status is the
 # launcher's signal's (128 + SIGINT), whatever became of mpiexec
 start kill "$CHILD" ignore-term
 ready
-pid=$(relay_pid)
-[ -n "$pid" ] || fail "no relay pid"
-kill -INT "$pid" || fail "cannot signal the relay"
+signal_relay INT
 finish 130
 
 # a child that no longer reads: Ctrl-C ends it all the same

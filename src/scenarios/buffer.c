@@ -13,19 +13,22 @@
 #include <mpi.h>
 #include <stdlib.h>
 
+#include "scenarios/buffer.h"
 #include "scenarios/scenario.h"
 
-static int send_data(long n, struct scenario_result *res)
+int send_doubles(long n, double first, int tag, struct scenario_result *res)
 {
 	double *data = malloc((size_t)(n > 0 ? n : 1) * sizeof *data);
 	if (data == NULL)
 		return MPI_ERR_NO_MEM;
 	for (long j = 0; j < n; j++)
-		data[j] = (double)j + 0.5;
-	int rc = MPI_Send(data, (int)n, MPI_DOUBLE, 1, 0, MPI_COMM_WORLD);
+		data[j] = (double)j + first;
+	int rc = MPI_Send(data, (int)n, MPI_DOUBLE, 1, tag, MPI_COMM_WORLD);
 	if (rc == MPI_SUCCESS) {
 		res->ok = 1;
 		strbuf_printf(&res->text, "sent %ld doubles", n);
+		if (tag != 0)
+			strbuf_printf(&res->text, " with tag %d", tag);
 	}
 	free(data);
 	return rc;
@@ -56,7 +59,7 @@ static int recv_data(long n, struct scenario_result *res)
 static int buffer(const struct scenario_args *a, struct scenario_result *res)
 {
 	if (a->rank == 0)
-		return send_data(a->count, res);
+		return send_doubles(a->count, 0.5, 0, res);
 	if (a->rank == 1)
 		return recv_data(a->count, res);
 	res->ok = 1;

@@ -337,12 +337,7 @@ static int compare(const struct scenario_args *a, struct scenario_result *res)
 const struct scenario scenario_compare = {
 	.name = "compare",
 	.summary = "the homework's answer: linear, tree, MPI_Reduce, MPI_Allreduce timed (--reps)",
-	.min_ranks = 1,
-	.default_count = 1,
-	.min_count = 1,
-	.max_count = 10000000,
-	.uses_count = 1,
-	.uses_root = 1,
+	SUM_SCENARIO,
 	.uses_reps = 1,
 	.run = compare,
 };

@@ -36,24 +36,11 @@ int sum_linear(double *sum, double *partial, long n, int root, int rank, int siz
 
 static int linear_sum(const struct scenario_args *a, struct scenario_result *res)
 {
-	int rank = a->rank, root = a->root;
-	long n = a->count;
-	double *sum = malloc((size_t)n * sizeof *sum);
-	double *partial = NULL;
-
-	if (rank == root)
-		partial = malloc((size_t)n * sizeof *partial);
-	if (sum == NULL || (rank == root && partial == NULL)) {
-		free(sum);
-		free(partial);
+	double *sum, *partial; /* only the root receives */
+	if (sum_alloc(&sum, &partial, a, a->rank == a->root) != MPI_SUCCESS)
 		return MPI_ERR_NO_MEM;
-	}
-	sum_values(sum, n, rank);
-	int rc = sum_linear(sum, partial, n, root, rank, a->size);
-	if (rc == MPI_SUCCESS && rank == root)
-		result_sum(res, sum, n, a->size);
-	else
-		res->ok = rc == MPI_SUCCESS;
+	int rc = sum_linear(sum, partial, a->count, a->root, a->rank, a->size);
+	result_sum(res, rc, sum, a);
 	free(sum);
 	free(partial);
 	return rc;
@@ -62,12 +49,7 @@ static int linear_sum(const struct scenario_args *a, struct scenario_result *res
 const struct scenario scenario_linear_sum = {
 	.name = "linear-sum",
 	.summary = "the homework the plain way: the root receives rank+1 (or --count N) from each rank",
-	.min_ranks = 1,
-	.default_count = 1,
-	.min_count = 1,
-	.max_count = 10000000,
-	.uses_count = 1,
-	.uses_root = 1,
+	SUM_SCENARIO,
 	.shows_tree = 1,
 	.run = linear_sum,
 };

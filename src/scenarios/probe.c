@@ -17,23 +17,8 @@
 #include <mpi.h>
 #include <stdlib.h>
 
+#include "scenarios/buffer.h"
 #include "scenarios/scenario.h"
-
-static int send_data(long n, struct scenario_result *res)
-{
-	double *data = malloc((size_t)(n > 0 ? n : 1) * sizeof *data);
-	if (data == NULL)
-		return MPI_ERR_NO_MEM;
-	for (long j = 0; j < n; j++)
-		data[j] = (double)j + 1.0;
-	int rc = MPI_Send(data, (int)n, MPI_DOUBLE, 1, 1, MPI_COMM_WORLD);
-	if (rc == MPI_SUCCESS) {
-		res->ok = 1;
-		strbuf_printf(&res->text, "sent %ld doubles with tag 1", n);
-	}
-	free(data);
-	return rc;
-}
 
 static int probe_and_recv(long n, struct scenario_result *res)
 {
@@ -68,7 +53,7 @@ static int probe_and_recv(long n, struct scenario_result *res)
 static int probe(const struct scenario_args *a, struct scenario_result *res)
 {
 	if (a->rank == 0)
-		return send_data(a->count, res);
+		return send_doubles(a->count, 1.0, 1, res); /* buffer's send */
 	if (a->rank == 1)
 		return probe_and_recv(a->count, res);
 	res->ok = 1;

@@ -15,25 +15,13 @@
 
 static int reduce(const struct scenario_args *a, struct scenario_result *res)
 {
-	int rank = a->rank, root = a->root;
-	long n = a->count;
-	double *value = calloc((size_t)n, sizeof *value);
-	double *sum = NULL;
-
-	if (rank == root)
-		sum = malloc((size_t)n * sizeof *sum);
-	if (value == NULL || (rank == root && sum == NULL)) {
-		free(value);
-		free(sum);
+	double *value, *sum; /* the total only at the root */
+	if (sum_alloc(&value, &sum, a, a->rank == a->root) != MPI_SUCCESS)
 		return MPI_ERR_NO_MEM;
-	}
-	sum_values(value, n, rank);
 
-	int rc = MPI_Reduce(value, sum, (int)n, MPI_DOUBLE, MPI_SUM, root, MPI_COMM_WORLD);
-	if (rc == MPI_SUCCESS && rank == root)
-		result_sum(res, sum, n, a->size);
-	else if (rc == MPI_SUCCESS)
-		res->ok = 1;
+	int rc = MPI_Reduce(value, sum, (int)a->count, MPI_DOUBLE, MPI_SUM, a->root,
+			    MPI_COMM_WORLD);
+	result_sum(res, rc, sum, a);
 	free(value);
 	free(sum);
 	return rc;
@@ -42,12 +30,7 @@ static int reduce(const struct scenario_args *a, struct scenario_result *res)
 const struct scenario scenario_reduce = {
 	.name = "reduce",
 	.summary = "MPI_Reduce(MPI_SUM): the homework's sum of rank+1 (or --count N doubles) in one call",
-	.min_ranks = 1,
-	.default_count = 1,
-	.min_count = 1,
-	.max_count = 10000000,
-	.uses_count = 1,
-	.uses_root = 1,
+	SUM_SCENARIO,
 	.shows_tree = 1,
 	.run = reduce,
 };

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <mpi.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenarios/scenario.h"
@@ -53,6 +55,19 @@ void sum_values(double *v, long n, int rank)
 		v[j] = (double)(rank + 1) * (double)(j + 1);
 }
 
+int sum_alloc(double **mine, double **other, const struct scenario_args *a, int want_other)
+{
+	*mine = malloc((size_t)a->count * sizeof **mine);
+	*other = want_other ? malloc((size_t)a->count * sizeof **other) : NULL;
+	if (*mine == NULL || (want_other && *other == NULL)) {
+		free(*mine);
+		free(*other);
+		return MPI_ERR_NO_MEM;
+	}
+	sum_values(*mine, a->count, a->rank);
+	return MPI_SUCCESS;
+}
+
 int sum_is_right(const double *sum, long n, int size)
 {
 	double total = (double)size * (size + 1) / 2;
@@ -62,15 +77,25 @@ int sum_is_right(const double *sum, long n, int size)
 	return 1;
 }
 
-void result_sum(struct scenario_result *res, const double *sum, long n, int size)
+/* The root's line: the total and what it should be. */
+static void say_sum(struct strbuf *sb, const double *sum, long n, int size)
 {
 	double total = (double)size * (size + 1) / 2;
-	res->ok = sum_is_right(sum, n, size);
 	if (n == 1) {
-		strbuf_printf(&res->text, "sum = %g, expected p(p+1)/2 = %g", sum[0], total);
+		strbuf_printf(sb, "sum = %g, expected p(p+1)/2 = %g", sum[0], total);
 		return;
 	}
-	strbuf_puts(&res->text, "sum = ");
-	result_doubles(&res->text, sum, n);
-	strbuf_printf(&res->text, ", expected element j = %g*(j+1)", total);
+	strbuf_puts(sb, "sum = ");
+	result_doubles(sb, sum, n);
+	strbuf_printf(sb, ", expected element j = %g*(j+1)", total);
+}
+
+void result_sum(struct scenario_result *res, int rc, const double *sum,
+		const struct scenario_args *a)
+{
+	res->ok = rc == MPI_SUCCESS;
+	if (rc == MPI_SUCCESS && a->rank == a->root) {
+		res->ok = sum_is_right(sum, a->count, a->size);
+		say_sum(&res->text, sum, a->count, a->size);
+	}
 }

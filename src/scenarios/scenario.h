@@ -55,8 +55,5 @@ const struct scenario *const *scenario_all(size_t *n);
 /* Appends "[v0, v1, ...]" to a result text, at most the first 8 values. */
 void result_doubles(struct strbuf *sb, const double *v, long n);
 void result_ints(struct strbuf *sb, const int *v, long n);
-/* The sums' check: element j of the total of p ranks' (rank+1)*(j+1) is
- * p(p+1)/2*(j+1). Sets res->ok and the text. */
-void result_sum(struct scenario_result *res, const double *sum, long n, int size);
 
 #endif

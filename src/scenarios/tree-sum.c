@@ -36,19 +36,11 @@ int sum_tree(double *sum, double *partial, long n, int root, int rank, int size)
 
 static int tree_sum(const struct scenario_args *a, struct scenario_result *res)
 {
-	long n = a->count;
-	double *sum = malloc((size_t)n * sizeof *sum);
-	double *partial = malloc((size_t)n * sizeof *partial);
-	if (sum == NULL || partial == NULL) {
-		free(sum);
-		free(partial);
+	double *sum, *partial; /* any rank may receive */
+	if (sum_alloc(&sum, &partial, a, 1) != MPI_SUCCESS)
 		return MPI_ERR_NO_MEM;
-	}
-	sum_values(sum, n, a->rank);
-	int rc = sum_tree(sum, partial, n, a->root, a->rank, a->size);
-	res->ok = rc == MPI_SUCCESS;
-	if (rc == MPI_SUCCESS && a->rank == a->root)
-		result_sum(res, sum, n, a->size);
+	int rc = sum_tree(sum, partial, a->count, a->root, a->rank, a->size);
+	result_sum(res, rc, sum, a);
 	free(sum);
 	free(partial);
 	return rc;
@@ -57,12 +49,7 @@ static int tree_sum(const struct scenario_args *a, struct scenario_result *res)
 const struct scenario scenario_tree_sum = {
 	.name = "tree-sum",
 	.summary = "the homework: binomial-tree addition of rank+1 (or --count N doubles), tag = level",
-	.min_ranks = 1,
-	.default_count = 1,
-	.min_count = 1,
-	.max_count = 10000000,
-	.uses_count = 1,
-	.uses_root = 1,
+	SUM_SCENARIO,
 	.shows_tree = 1,
 	.tag_is_level = 1,
 	.run = tree_sum,

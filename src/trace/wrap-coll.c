@@ -44,14 +44,29 @@ static void set_root(struct call *c, MPI_Comm comm, int root)
 		c->rec.ev.flags |= EVF_ROOT;
 }
 
+/* Before a collective that shows no count while it is pending (it has
+ * none, or it is set on return): the root, or for a rootless one only the
+ * communicator. */
+static void begin_rooted(struct call *c, enum event_kind kind, MPI_Comm comm, int root)
+{
+	tracer_before(c, kind);
+	set_root(c, comm, root);
+	tracer_gate(c);
+}
+
+static void begin_all(struct call *c, enum event_kind kind, MPI_Comm comm)
+{
+	tracer_before(c, kind);
+	c->rec.ev.comm = comms_id(comm);
+	tracer_gate(c);
+}
+
 int MPI_Barrier(MPI_Comm comm)
 {
 	if (!tracer_on())
 		return PMPI_Barrier(comm);
 	struct call c;
-	tracer_before(&c, EV_BARRIER);
-	c.rec.ev.comm = comms_id(comm);
-	tracer_gate(&c);
+	begin_all(&c, EV_BARRIER, comm);
 	int rc = PMPI_Barrier(comm);
 	tracer_after(&c);
 	tracer_commit(&c);
@@ -101,50 +116,49 @@ static void finish_rooted(struct call *c, MPI_Comm comm, int root, const struct 
 	tracer_commit(c);
 }
 
+/* Gather and Scatter take the same arguments; the root's whole array is a
+ * gather's receive buffer and a scatter's send buffer. */
+static int traced_rooted(enum event_kind kind,
+			 int (*pmpi)(const void *, int, MPI_Datatype, void *, int, MPI_Datatype,
+				     int, MPI_Comm),
+			 int (*textbook)(const void *, int, MPI_Datatype, void *, int,
+					 MPI_Datatype, int),
+			 const void *sendbuf, int sendcount, MPI_Datatype sendtype,
+			 void *recvbuf, int recvcount, MPI_Datatype recvtype, int root,
+			 MPI_Comm comm)
+{
+	if (!tracer_on())
+		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
+			    comm);
+	if (textbook_for(comm))
+		return textbook(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+				root);
+	struct call c;
+	begin_rooted(&c, kind, comm, root);
+	int rc = pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root, comm);
+	tracer_after(&c);
+	int gather = kind == EV_GATHER;
+	int64_t whole = (int64_t)(gather ? recvcount : sendcount) * comm_size(comm);
+	struct sides gathered = {recvbuf, recvcount, whole, recvtype,
+				 sendbuf, sendcount, sendtype};
+	struct sides scattered = {sendbuf, sendcount, whole, sendtype,
+				  recvbuf, recvcount, recvtype};
+	finish_rooted(&c, comm, root, gather ? &gathered : &scattered);
+	return rc;
+}
+
 int MPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 	       int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
-	if (!tracer_on())
-		return PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-				   root, comm);
-	if (textbook_for(comm))
-		return textbook_gather(sendbuf, sendcount, sendtype, recvbuf, recvcount,
-				       recvtype, root);
-	struct call c;
-	tracer_before(&c, EV_GATHER);
-	set_root(&c, comm, root);
-	tracer_gate(&c);
-	int rc = PMPI_Gather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
-			     comm);
-	tracer_after(&c);
-	struct sides s = {recvbuf,  recvcount, (int64_t)recvcount * comm_size(comm),
-			  recvtype, sendbuf,   sendcount,
-			  sendtype};
-	finish_rooted(&c, comm, root, &s);
-	return rc;
+	return traced_rooted(EV_GATHER, PMPI_Gather, textbook_gather, sendbuf, sendcount,
+			     sendtype, recvbuf, recvcount, recvtype, root, comm);
 }
 
 int MPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 		int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
-	if (!tracer_on())
-		return PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
-				    root, comm);
-	if (textbook_for(comm))
-		return textbook_scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount,
-					recvtype, root);
-	struct call c;
-	tracer_before(&c, EV_SCATTER);
-	set_root(&c, comm, root);
-	tracer_gate(&c);
-	int rc = PMPI_Scatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
-			      comm);
-	tracer_after(&c);
-	struct sides s = {sendbuf,  sendcount, (int64_t)sendcount * comm_size(comm),
-			  sendtype, recvbuf,   recvcount,
-			  recvtype};
-	finish_rooted(&c, comm, root, &s);
-	return rc;
+	return traced_rooted(EV_SCATTER, PMPI_Scatter, textbook_scatter, sendbuf, sendcount,
+			     sendtype, recvbuf, recvcount, recvtype, root, comm);
 }
 
 int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI_Op op,
@@ -186,6 +200,17 @@ int MPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt
 	return rc;
 }
 
+/* Gatherv and Scatterv: the root's whole array is as long as its counts
+ * add up to (valid only there, so only the root adds them). */
+static void finish_rooted_v(struct call *c, MPI_Comm comm, int root, const void *whole,
+			    const int counts[], MPI_Datatype whole_type, const void *part,
+			    int part_count, MPI_Datatype part_type)
+{
+	int64_t total = is_root(comm, root) ? sum_counts(counts, comm_size(comm)) : 0;
+	struct sides s = {whole, clamp_count(total), total, whole_type, part, part_count, part_type};
+	finish_rooted(c, comm, root, &s);
+}
+
 int MPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 		const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
 		MPI_Comm comm)
@@ -194,16 +219,12 @@ int MPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 		return PMPI_Gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
 				    recvtype, root, comm);
 	struct call c;
-	tracer_before(&c, EV_GATHERV);
-	set_root(&c, comm, root);
-	tracer_gate(&c);
+	begin_rooted(&c, EV_GATHERV, comm, root);
 	int rc = PMPI_Gatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype,
 			      root, comm);
 	tracer_after(&c);
-	int64_t total = is_root(comm, root) ? sum_counts(recvcounts, comm_size(comm)) : 0;
-	struct sides s = {recvbuf, clamp_count(total), total, recvtype,
-			  sendbuf, sendcount,	       sendtype};
-	finish_rooted(&c, comm, root, &s);
+	finish_rooted_v(&c, comm, root, recvbuf, recvcounts, recvtype, sendbuf, sendcount,
+			sendtype);
 	return rc;
 }
 
@@ -215,16 +236,12 @@ int MPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[]
 		return PMPI_Scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
 				     recvtype, root, comm);
 	struct call c;
-	tracer_before(&c, EV_SCATTERV);
-	set_root(&c, comm, root);
-	tracer_gate(&c);
+	begin_rooted(&c, EV_SCATTERV, comm, root);
 	int rc = PMPI_Scatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
 			       recvtype, root, comm);
 	tracer_after(&c);
-	int64_t total = is_root(comm, root) ? sum_counts(sendcounts, comm_size(comm)) : 0;
-	struct sides s = {sendbuf, clamp_count(total), total, sendtype,
-			  recvbuf, recvcount,	       recvtype};
-	finish_rooted(&c, comm, root, &s);
+	finish_rooted_v(&c, comm, root, sendbuf, sendcounts, sendtype, recvbuf, recvcount,
+			recvtype);
 	return rc;
 }
 
@@ -249,9 +266,7 @@ static int traced_all(enum event_kind kind,
 	if (!tracer_on())
 		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 	struct call c;
-	tracer_before(&c, kind);
-	c.rec.ev.comm = comms_id(comm);
-	tracer_gate(&c);
+	begin_all(&c, kind, comm);
 	int rc = pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 	tracer_after(&c);
 	finish_all(&c, comm, recvbuf, (int64_t)recvcount * comm_size(comm), recvtype);
@@ -273,9 +288,7 @@ int MPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
 		return PMPI_Allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
 				       recvtype, comm);
 	struct call c;
-	tracer_before(&c, EV_ALLGATHERV);
-	c.rec.ev.comm = comms_id(comm);
-	tracer_gate(&c);
+	begin_all(&c, EV_ALLGATHERV, comm);
 	int rc = PMPI_Allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
 				 recvtype, comm);
 	tracer_after(&c);
@@ -298,9 +311,7 @@ int MPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls
 		return PMPI_Alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
 				      rdispls, recvtype, comm);
 	struct call c;
-	tracer_before(&c, EV_ALLTOALLV);
-	c.rec.ev.comm = comms_id(comm);
-	tracer_gate(&c);
+	begin_all(&c, EV_ALLTOALLV, comm);
 	int rc = PMPI_Alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
 				rdispls, recvtype, comm);
 	tracer_after(&c);

@@ -126,6 +126,16 @@ static void finish_probe(struct call *c, int rc, int found, int source, int tag,
 	tracer_open_probe(c, user_status == MPI_STATUS_IGNORE ? NULL : user_status);
 }
 
+/* While a probe is pending it shows what it waits for. */
+static void begin_probe(struct call *c, enum event_kind kind, int source, int tag,
+			MPI_Comm comm)
+{
+	tracer_before(c, kind);
+	c->rec.ev.peer = comms_world_rank(comm, source);
+	c->rec.ev.tag = tracer_tag(tag);
+	tracer_gate(c);
+}
+
 int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 {
 	if (!tracer_on())
@@ -133,10 +143,7 @@ int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 	struct call c;
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
-	tracer_before(&c, EV_PROBE);
-	c.rec.ev.peer = comms_world_rank(comm, source);
-	c.rec.ev.tag = tracer_tag(tag);
-	tracer_gate(&c);
+	begin_probe(&c, EV_PROBE, source, tag, comm);
 	int rc = PMPI_Probe(source, tag, comm, st);
 	tracer_after(&c);
 	finish_probe(&c, rc, 1, source, tag, comm, st, status);
@@ -150,10 +157,7 @@ int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status
 	struct call c;
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
-	tracer_before(&c, EV_IPROBE);
-	c.rec.ev.peer = comms_world_rank(comm, source);
-	c.rec.ev.tag = tracer_tag(tag);
-	tracer_gate(&c);
+	begin_probe(&c, EV_IPROBE, source, tag, comm);
 	int rc = PMPI_Iprobe(source, tag, comm, flag, st);
 	tracer_after(&c);
 	finish_probe(&c, rc, *flag, source, tag, comm, st, status);
