@@ -210,10 +210,33 @@ void tracer_set_preview(struct event_record *rec, const void *buf, int64_t count
 		ev->flags |= EVF_TRUNCATED;
 }
 
+/* A derived datatype is never handed to MPI_Get_count or
+ * MPI_Get_elements here: MPICH divides by its size, and one of size zero
+ * (or with holes) traps where the program itself, which may never ask,
+ * would not. Its count comes from the bytes and the type's size; its
+ * elements only from the program's own MPI_Get_elements. */
+static void set_derived_counts(struct event *ev, const MPI_Status *st)
+{
+	int bytes;
+	ev->st_count = EV_UNSET;
+	ev->st_elements = EV_UNSET;
+	if (PMPI_Get_count(st, MPI_BYTE, &bytes) != MPI_SUCCESS || bytes == MPI_UNDEFINED ||
+	    bytes < 0)
+		return;
+	if (ev->type_size == 0)
+		ev->st_count = bytes == 0 ? 0 : EV_UNSET;
+	else if (bytes % ev->type_size == 0)
+		ev->st_count = bytes / (int)ev->type_size;
+}
+
 static void set_status_counts(struct event *ev, const MPI_Status *st, MPI_Datatype dt)
 {
 	int n;
 	ev->st_tag = st->MPI_TAG == MPI_ANY_TAG ? EV_ANY : st->MPI_TAG;
+	if (dtype_code(dt) == DT_DERIVED) {
+		set_derived_counts(ev, st);
+		return;
+	}
 	if (PMPI_Get_count(st, dt, &n) == MPI_SUCCESS)
 		ev->st_count = n == MPI_UNDEFINED ? EV_UNSET : n;
 	/* For a predefined datatype elements and count are the same number:
@@ -322,18 +345,9 @@ static void complete_recv(struct call *c, const struct posting *p, const MPI_Sta
 		return;
 	ev->st_source = p->ev.peer == EV_ANY ? comms_world_rank(p->comm, st->MPI_SOURCE)
 					     : p->ev.peer;
-	if (ev->dtype != DT_DERIVED) {
-		set_status_counts(ev, st, p->dt);
-		if (ev->st_count > 0)
-			tracer_set_preview(&c->rec, p->buf, ev->st_count);
-		return;
-	}
-	set_status_counts(ev, st, MPI_BYTE);
-	int bytes = ev->st_count;
-	ev->st_count = bytes >= 0 && ev->type_size > 0 && bytes % ev->type_size == 0
-			       ? bytes / (int)ev->type_size
-			       : EV_UNSET;
-	ev->st_elements = EV_UNSET;
+	set_status_counts(ev, st, p->dt);
+	if (ev->dtype != DT_DERIVED && ev->st_count > 0)
+		tracer_set_preview(&c->rec, p->buf, ev->st_count);
 }
 
 void tracer_copy_args(struct event *to, const struct event *from)

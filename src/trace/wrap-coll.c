@@ -6,18 +6,37 @@
 #include "trace/textbook.h"
 #include "trace/tracer.h"
 
+static int is_inter(MPI_Comm comm)
+{
+	int inter = 0;
+	return PMPI_Comm_test_inter(comm, &inter) == MPI_SUCCESS && inter;
+}
+
+/* On an intercommunicator the root passes MPI_ROOT, the rest of its group
+ * MPI_PROC_NULL, and the other group the root's rank over there: only
+ * MPI_ROOT is the root itself. */
 static int is_root(MPI_Comm comm, int root)
 {
 	int rank;
+	if (is_inter(comm))
+		return root == MPI_ROOT;
 	return PMPI_Comm_rank(comm, &rank) == MPI_SUCCESS && rank == root;
 }
 
+/* The rest of an intercommunicator's root group (MPI_PROC_NULL) passes
+ * buffers and counts that are not significant: nothing of them is read. */
+static int takes_part(int root)
+{
+	return root != MPI_PROC_NULL;
+}
+
+/* How many ranks a collective's per-rank arrays and blocks are for: on an
+ * intercommunicator the other group's. */
 static int comm_size(MPI_Comm comm)
 {
 	int size = 0;
-	if (PMPI_Comm_size(comm, &size) != MPI_SUCCESS)
-		return 0;
-	return size;
+	int rc = is_inter(comm) ? PMPI_Comm_remote_size(comm, &size) : PMPI_Comm_size(comm, &size);
+	return rc == MPI_SUCCESS ? size : 0;
 }
 
 /* Counts beyond an int (a v-collective's total) are shown as INT32_MAX. */
@@ -31,6 +50,8 @@ static int clamp_count(int64_t n)
 static int64_t sum_counts(const int counts[], int n)
 {
 	int64_t total = 0;
+	if (counts == NULL) /* allowed where the counts are not significant */
+		return 0;
 	for (int i = 0; i < n; i++)
 		total += counts[i] > 0 ? counts[i] : 0;
 	return total;
@@ -86,7 +107,7 @@ int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
 	tracer_gate(&c);
 	int rc = PMPI_Bcast(buf, count, dt, root, comm);
 	tracer_after(&c);
-	tracer_set_preview(&c.rec, buf, count);
+	tracer_set_preview(&c.rec, buf, takes_part(root) ? count : 0);
 	tracer_commit(&c);
 	return rc;
 }
@@ -106,7 +127,9 @@ struct sides {
 static void finish_rooted(struct call *c, MPI_Comm comm, int root, const struct sides *s)
 {
 	set_root(c, comm, root);
-	if (c->rec.ev.flags & EVF_ROOT) {
+	if (!takes_part(root)) {
+		tracer_set_buffer(&c->rec.ev, 0, MPI_DATATYPE_NULL);
+	} else if (c->rec.ev.flags & EVF_ROOT) {
 		tracer_set_buffer(&c->rec.ev, s->whole_count, s->whole_type);
 		tracer_set_preview(&c->rec, s->whole, s->whole_preview);
 	} else {
@@ -176,7 +199,7 @@ int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, M
 	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);
 	tracer_after(&c);
 	int root_side = (c.rec.ev.flags & EVF_ROOT) || sendbuf == MPI_IN_PLACE;
-	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, count);
+	tracer_set_preview(&c.rec, root_side ? recvbuf : sendbuf, takes_part(root) ? count : 0);
 	tracer_commit(&c);
 	return rc;
 }

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Tracing never changes what a program does: each program runs plain
+# under mpiexec and then under `mpiloom run --text`, at several rank
+# counts; its exit status and its own output (sorted: ranks interleave)
+# must be the same both ways, and the trace complete (lost=0). The
+# programs hold what once crashed only when traced: intercommunicator
+# collectives with NULL counts where they are not significant, derived
+# and zero-size datatypes on every receive path.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+progs=$top_builddir/tests/programs
+
+plain() { # N PROG ARGS...
+	_n=$1
+	shift
+	prc=0
+	with_preload timeout -k 5 60 "$MPIEXEC" -n "$_n" "$@" </dev/null >"$tmp/plain" 2>&1 || prc=$?
+	[ "$prc" -ne 124 ] || fail "plain $* at $_n ranks timed out"
+	sort "$tmp/plain" >"$tmp/plain.sorted"
+}
+
+traced() { # N PROG ARGS...
+	_n=$1
+	shift
+	cmd="$MPILOOM run -n $_n --text -- $*"
+	rc=0
+	with_preload timeout --preserve-status -s KILL 90 "$MPILOOM" run -n "$_n" --text -- "$@" \
+		</dev/null >"$out" 2>"$err" || rc=$?
+	[ "$rc" -ne 137 ] || fail "timed out"
+	sed -n 's/^\[stdout\] //p; s/^\[stderr\] //p' "$out" | sort >"$tmp/traced.sorted"
+}
+
+for p in intercomm dtypes; do
+	for n in 2 3 4 5; do
+		plain "$n" "$progs/$p"
+		grep -q ' ok$' "$tmp/plain" || fail "$p at $n ranks: the plain run checked nothing"
+		grep -q 'WRONG' "$tmp/plain" && fail "$p at $n ranks: wrong even without tracing"
+		traced "$n" "$progs/$p"
+		assert_eq "$rc" "$prc" "$p at $n ranks: exit status traced vs plain"
+		cmp -s "$tmp/plain.sorted" "$tmp/traced.sorted" ||
+			fail "$p at $n ranks: output differs: $(diff "$tmp/plain.sorted" "$tmp/traced.sorted" | head -5)"
+		assert_match '^# result: .* lost=0 ' "$p at $n ranks: nothing lost"
+		echo "ok $p -n $n: same status ($rc) and output traced"
+	done
+done
