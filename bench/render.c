@@ -71,12 +71,32 @@ int main(void)
 	v.t0 = 400000000;
 	v.fit = 0;
 	double zoomed = ms_per_frame(&ui, &cv, st, &v);
+	/* logical time: the layout of a whole fresh store (the frames above
+	 * laid this one out already: the detail pane gives the step), then
+	 * frames */
+	struct store *fresh = synthetic_store();
+	store_seal(fresh);
+	t0 = clock_now_ns();
+	(void)store_logical(fresh);
+	double layout_s = (double)(clock_now_ns() - t0) / 1e9;
+	store_free(fresh);
+	store_seal(st);
+	v.time = VIEW_LOGICAL;
+	view_fit(&v, st);
+	double logical_fit = ms_per_frame(&ui, &cv, st, &v);
+	v.span = 200 * VIEW_STEP; /* 200 steps */
+	v.t0 = v.span * 100;
+	v.fit = 0;
+	double logical_zoomed = ms_per_frame(&ui, &cv, st, &v);
 	ui_stop(&ui);
 	fclose(out);
 	printf("render_events: %d events\n", EVENTS);
 	printf("render_store_build_events_per_s: %.0f events/s\n", EVENTS / load_s);
 	printf("render_ms_per_frame_fit: %.3f ms\n", fit);
 	printf("render_ms_per_frame_zoomed: %.3f ms\n", zoomed);
+	printf("render_logical_layout_s: %.3f s\n", layout_s);
+	printf("render_logical_ms_per_frame_fit: %.3f ms\n", logical_fit);
+	printf("render_logical_ms_per_frame_zoomed: %.3f ms\n", logical_zoomed);
 	canvas_free(&cv);
 	store_free(st);
 	return 0;

@@ -90,6 +90,17 @@ def svg(path, ranks, messages):
     return root
 
 
+def svg_logical(path, ranks, messages):
+    """--time logical: every arrow runs left to right, and the axis counts steps."""
+    root = svg(path, ranks, messages)
+    for l in root.iter(SVG + "line"):
+        if l.get("class") == "msg" and not float(l.get("x2")) > float(l.get("x1")):
+            raise SystemExit("an arrow from x=%s to x=%s" % (l.get("x1"), l.get("x2")))
+    ticks = [t.text for t in root.iter(SVG + "text") if t.get("class") == "tick"]
+    if not ticks or not all(t.startswith("step ") for t in ticks):
+        raise SystemExit("ticks %r are not steps" % ticks)
+
+
 def main(argv):
     what, path = argv[1], argv[2]
     nums = [int(a) for a in argv[3:]]
@@ -97,6 +108,8 @@ def main(argv):
         chrome(path, *nums)
     elif what == "csv":
         expect("rows", len(rows(path)[1]), nums[0])
+    elif what == "svg-logical":
+        svg_logical(path, *nums)
     elif what == "svg":
         svg(path, *nums)
     elif what == "hostile-chrome":

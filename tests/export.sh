@@ -98,6 +98,19 @@ for run in "1 tree-sum" "2 tree-sum" "3 probe" "5 tree-sum --count 3" "4 bcast" 
 done
 log=$tmp/tree-sum-5.loom
 
+# logical time: the slide of a textbook broadcast, arrows left to right
+run_mpi 8 --record "$tmp/tb.loom" --collectives textbook bcast
+assert_eq "$rc" 0 "record textbook bcast"
+info_numbers "$tmp/tb.loom"
+export_to svg "$tmp/logical.svg" "$tmp/tb.loom" --time logical
+assert_eq "$rc" 0 "export --svg --time logical"
+$CHECK svg-logical "$tmp/logical.svg" 8 "$matched" 2>"$tmp/py" || fail "logical svg: $(cat "$tmp/py")"
+grep -q 'in logical time</text>' "$tmp/logical.svg" || fail "logical svg: the subtitle does not say so"
+rsvg-convert "$tmp/logical.svg" -o "$tmp/logical.png" 2>"$tmp/rsvg" || fail "logical svg: rsvg-convert: $(cat "$tmp/rsvg")"
+export_to csv "$tmp/logical.csv" "$tmp/tb.loom" --time logical
+assert_eq "$rc" 2 "--time logical with --csv"
+echo "ok svg in logical time"
+
 # the summary line, and the tree levels labelled in the picture
 export_to svg "$tmp/levels.svg" "$log"
 assert_match '^.*levels.svg: SVG picture, [0-9]+ events, [0-9]+ messages$' "summary line"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/stepper.h"
+#include "events.h"
 #include "unit.h"
 
 struct released {
@@ -32,19 +33,9 @@ static int set_stepping(void *ctx, int on)
 
 static struct event call(uint32_t rank, uint32_t seq, int kind, int peer, int tag)
 {
-	struct event ev;
-	memset(&ev, 0, sizeof ev);
-	ev.rank = rank;
-	ev.seq = seq;
-	ev.kind = (uint8_t)kind;
-	ev.t_begin = 1000 * (int64_t)seq + rank;
-	ev.dur = 10;
-	ev.peer = peer;
-	ev.tag = tag;
+	struct event ev = mk(rank, seq, kind, 1000 * (int64_t)seq + rank, peer, tag);
 	ev.count = 1;
 	ev.type_size = 8;
-	ev.st_source = EV_UNSET;
-	ev.st_tag = EV_UNSET;
 	return ev;
 }
 

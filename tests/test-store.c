@@ -6,31 +6,8 @@
 #include <string.h>
 
 #include "core/store.h"
+#include "events.h"
 #include "unit.h"
-
-static struct event mk(uint32_t rank, uint32_t seq, int kind, int64_t t, int peer, int tag)
-{
-	struct event ev;
-	memset(&ev, 0, sizeof ev);
-	ev.rank = rank;
-	ev.seq = seq;
-	ev.kind = (uint8_t)kind;
-	ev.t_begin = t;
-	ev.dur = 10;
-	ev.peer = peer;
-	ev.tag = tag;
-	ev.st_source = EV_UNSET;
-	ev.st_tag = EV_UNSET;
-	return ev;
-}
-
-static struct event recv_from(uint32_t rank, uint32_t seq, int64_t t, int src, int tag)
-{
-	struct event ev = mk(rank, seq, EV_RECV, t, EV_ANY, EV_ANY);
-	ev.st_source = src;
-	ev.st_tag = tag;
-	return ev;
-}
 
 static void test_sequence(void)
 {

@@ -13,11 +13,15 @@
 #include "core/xalloc.h"
 
 #define DRIVE_POLL_NS 2000000
+/* '~' in the keys: a lecturer's pause (half a second) before the next */
+#define PAUSE_KEY '~'
+#define PAUSE_NS 500000000
 
 struct lecture {
 	struct stepper sp;
 	char *script;
 	size_t pos;
+	int64_t paused_until; /* a pause key's end */
 	pthread_t thread;
 	int driving;
 	atomic_int stop;
@@ -51,13 +55,20 @@ struct stepper *lecture_stepper(struct lecture *lc)
 
 int lecture_next_key(struct lecture *lc, const struct store *st, int64_t now_ns)
 {
+	while (st == NULL && lc->script[lc->pos] == PAUSE_KEY)
+		lc->pos++; /* the run is over: nothing to wait for */
 	if (lc->script[lc->pos] == '\0')
 		return -1;
 	if (st == NULL)
 		return (unsigned char)lc->script[lc->pos++];
 	if (lc->sp.presses > 0 || lc->sp.rounds > 0 ||
-	    (lc->sp.on && !stepper_settled(&lc->sp, st, now_ns)))
+	    (lc->sp.on && !stepper_settled(&lc->sp, st, now_ns)) || now_ns < lc->paused_until)
 		return 0;
+	if (lc->script[lc->pos] == PAUSE_KEY) {
+		lc->pos++;
+		lc->paused_until = now_ns + PAUSE_NS;
+		return 0;
+	}
 	return (unsigned char)lc->script[lc->pos++];
 }
 

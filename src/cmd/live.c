@@ -188,7 +188,7 @@ static void *loop(void *arg)
 	return NULL;
 }
 
-struct live *live_start(const char *scenario, int show_tree, struct lecture *lc)
+struct live *live_start(const char *scenario, int show_tree, struct lecture *lc, int logical)
 {
 	struct live *lv = xcalloc(1, sizeof *lv);
 	int rows, cols;
@@ -201,6 +201,7 @@ struct live *live_start(const char *scenario, int show_tree, struct lecture *lc)
 		return NULL;
 	}
 	lv->s.view.show_tree = show_tree;
+	lv->s.view.time = logical ? VIEW_LOGICAL : VIEW_WALL;
 	if (pthread_create(&lv->thread, NULL, loop, lv) != 0) {
 		session_stop(&lv->s);
 		free(lv);

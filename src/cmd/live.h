@@ -11,8 +11,8 @@ struct live;
 struct lecture;
 
 /* Starts the screen; NULL (with a reason on stderr) if it cannot. With a
- * lecture, n, r and space step the run. */
-struct live *live_start(const char *scenario, int show_tree, struct lecture *lc);
+ * lecture, n, r and space step the run; logical: in logical time. */
+struct live *live_start(const char *scenario, int show_tree, struct lecture *lc, int logical);
 /* The run is over and the store complete: show the result, then wait for
  * the user to quit. Returns when they did. */
 /* MPI is about to end: a q from now on quits without aborting. */

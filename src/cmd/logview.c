@@ -39,6 +39,7 @@ static int load(const char *path, struct recording *rc)
 		return 2;
 	}
 	strbuf_free(&err);
+	store_seal(rc->st); /* read to its end, or to the damage */
 	return 0;
 }
 
@@ -93,7 +94,7 @@ static void result_line(struct strbuf *sb, const struct recording *rc)
 	strbuf_printf(sb, " ranks=%u check=unknown (the recording has no result)", rc->h.nranks);
 }
 
-int logview_dump(const char *path)
+int logview_dump(const char *path, int steps)
 {
 	struct recording rc;
 	int status = load(path, &rc);
@@ -105,7 +106,7 @@ int logview_dump(const char *path)
 	/* the program's output first, the calls the ranks were left in after
 	 * the events, as `mpiloom run --text` prints them */
 	if (fputs(strbuf_str(&rc.rep.output.lines), stdout) < 0 ||
-	    textview_print(stdout, rc.st) != 0 || fputs(strbuf_str(&pending), stdout) < 0 ||
+	    textview_print(stdout, rc.st, steps ? TEXTVIEW_STEPS : 0) != 0 || fputs(strbuf_str(&pending), stdout) < 0 ||
 	    printf("%s\n", strbuf_str(&line)) < 0 || fflush(stdout) != 0)
 		status = 3;
 	strbuf_free(&line);
@@ -191,7 +192,7 @@ int logview_info(const char *path)
 	return finish(path, &rc, status);
 }
 
-int logview_replay(const char *path)
+int logview_replay(const char *path, int logical)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "mpiloom: replay needs a terminal; 'mpiloom dump FILE' prints the "
@@ -215,7 +216,7 @@ int logview_replay(const char *path)
 	const char *title = rc.h.scenario ? rc.h.scenario : "?";
 	if (strrchr(title, '/') != NULL)
 		title = strrchr(title, '/') + 1;
-	status = replay_screen(rc.st, title, passed, result, table, output);
+	status = replay_screen(rc.st, title, passed, result, table, output, logical);
 	free(table);
 	return finish(path, &rc, status);
 }

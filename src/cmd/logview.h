@@ -6,8 +6,10 @@
 #ifndef MPILOOM_LOGVIEW_H
 #define MPILOOM_LOGVIEW_H
 
-int logview_dump(const char *path);
+/* steps: each line with its logical step (--steps). */
+int logview_dump(const char *path, int steps);
 int logview_info(const char *path);
-int logview_replay(const char *path);
+/* logical: the screen starts in logical time. */
+int logview_replay(const char *path, int logical);
 
 #endif

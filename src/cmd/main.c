@@ -89,9 +89,9 @@ int main(int argc, char **argv)
 	case CMD_LIST:
 		return list_scenarios();
 	case CMD_REPLAY:
-		return logview_replay(o.file);
+		return logview_replay(o.file, options_logical(&o));
 	case CMD_DUMP:
-		return logview_dump(o.file);
+		return logview_dump(o.file, o.steps);
 	case CMD_INFO:
 		return logview_info(o.file);
 	case CMD_PROGRAM:

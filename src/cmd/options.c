@@ -10,7 +10,7 @@
 #include "scenarios/scenario.h"
 
 enum { OPT_TEXT = 256, OPT_COUNT, OPT_ROOT, OPT_DELAY, OPT_HELP, OPT_VERSION, OPT_RECORD, OPT_REPS,
-       OPT_STEP, OPT_KEYS, OPT_COLLECTIVES };
+       OPT_STEP, OPT_KEYS, OPT_COLLECTIVES, OPT_TIME, OPT_STEPS };
 
 static const struct option long_options[] = {
 	{"count", required_argument, NULL, OPT_COUNT},
@@ -22,6 +22,8 @@ static const struct option long_options[] = {
 	{"step", no_argument, NULL, OPT_STEP},
 	{"keys", required_argument, NULL, OPT_KEYS},
 	{"collectives", required_argument, NULL, OPT_COLLECTIVES},
+	{"time", required_argument, NULL, OPT_TIME},
+	{"steps", no_argument, NULL, OPT_STEPS},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -50,6 +52,10 @@ void options_usage(FILE *out)
 		"  --collectives native|textbook|linear\n"
 		"                MPI's own collectives, or mpiloom's built on send/recv\n"
 		"                (trees; or every one linear at the root)\n"
+		"  --time wall|logical\n"
+		"                the timeline's axis at start: wall-clock time, or\n"
+		"                logical steps (the default with --step; l toggles)\n"
+		"  --steps       --text, dump: each event's logical step (step=N)\n"
 		"  -- ...        after SCENARIO: options for mpiexec (-f HOSTFILE, ...)\n"
 		"\n"
 		"  replay FILE   the recorded run on the screen, with playback\n"
@@ -150,6 +156,11 @@ static int parse_option(int c, struct options *o, struct strbuf *err)
 			      : strcmp(optarg, "linear") == 0	? TEXTBOOK_LINEAR
 								: 0;
 		return 0;
+	case OPT_TIME:
+		return options_time(optarg, &o->time, err);
+	case OPT_STEPS:
+		o->steps = 1;
+		return 0;
 	case OPT_RECORD:
 		if (*optarg == '\0') {
 			strbuf_puts(err, "mpiloom: --record needs a file name");
@@ -167,6 +178,25 @@ static int parse_option(int c, struct options *o, struct strbuf *err)
 		strbuf_puts(err, "mpiloom: unknown option; try 'mpiloom --help'");
 		return 2;
 	}
+}
+
+int options_time(const char *arg, enum time_choice *out, struct strbuf *err)
+{
+	if (strcmp(arg, "wall") == 0 || strcmp(arg, "logical") == 0) {
+		*out = arg[0] == 'w' ? TIME_WALL : TIME_LOGICAL;
+		return 0;
+	}
+	strbuf_puts(err, "mpiloom: --time is wall or logical, not '");
+	strbuf_escape(err, arg, strlen(arg));
+	strbuf_puts(err, "'");
+	return 2;
+}
+
+/* A lecture is about who sends to whom in which order: its pauses are
+ * not the picture. */
+int options_logical(const struct options *o)
+{
+	return o->time == TIME_LOGICAL || (o->time == TIME_DEFAULT && o->step);
 }
 
 static int parse_operand(const char *arg, struct options *o, struct strbuf *err)
@@ -237,12 +267,18 @@ static int run_option(int argc, char **argv, int *i, struct options *o, struct s
 		o->record = v;
 		return 1;
 	}
+	if ((v = run_value(argc, argv, i, "--time", &missing)) != NULL)
+		return options_time(v, &o->time, err) == 0 ? 1 : 2;
 	if (missing) {
 		strbuf_printf(err, "mpiloom: run: %s needs a value", argv[*i]);
 		return 2;
 	}
 	if (strcmp(argv[*i], "--text") == 0) {
 		o->text = 1;
+		return 1;
+	}
+	if (strcmp(argv[*i], "--steps") == 0) {
+		o->steps = 1;
 		return 1;
 	}
 	return 0;
@@ -337,7 +373,7 @@ static int parse_scenario_args(int argc, char **argv, struct options *o, struct 
 			strbuf_puts(err, "mpiloom: unknown or incomplete option '");
 			strbuf_escape(err, bad, strlen(bad));
 			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --record, --reps, "
-					 "--step, --keys, --collectives, --help, --version)");
+					 "--step, --keys, --collectives, --time, --steps, --help, --version)");
 			return 2;
 		}
 		if ((rc = parse_option(c, o, err)) != 0)

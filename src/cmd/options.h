@@ -18,6 +18,9 @@ enum command {
 	CMD_PROGRAM, /* mpiloom run ... -- PROG ARGS */
 };
 
+/* --time: the timeline's axis at start (lecture mode: logical). */
+enum time_choice { TIME_DEFAULT, TIME_WALL, TIME_LOGICAL };
+
 struct options {
 	enum command command;
 	const char *scenario;
@@ -35,6 +38,8 @@ struct options {
 	int step;	    /* --step: every call waits for rank 0's release */
 	const char *keys;   /* --keys: typed before the person types */
 	int textbook;	    /* --collectives textbook */
+	enum time_choice time; /* --time wall|logical */
+	int steps;	    /* --steps: the text view prints step=N */
 	const char *file;   /* replay, dump, info */
 	/* mpiloom run: the program and its arguments (NULL-terminated), and
 	 * the options passed on to mpiexec (NULL-terminated) */
@@ -54,6 +59,11 @@ struct options {
 #define NPROCS_LIMIT 4096L
 #define TIMEOUT_LIMIT 86400L
 #define KEYS_LIMIT 100000
+
+/* Whether the screen starts in logical time. */
+int options_logical(const struct options *o);
+/* "wall" or "logical" into *out; 0, or 2 with a reason in err. */
+int options_time(const char *arg, enum time_choice *out, struct strbuf *err);
 
 /* Returns 0, or 2 with a one-line reason in err (the exit status). */
 int options_parse(int argc, char **argv, struct options *o, struct strbuf *err);

@@ -158,7 +158,10 @@ static int run_text(struct progview *pv)
 	}
 	pass_output(pv);
 	conclude(pv);
-	int status = pv->pr.st != NULL && textview_print(stdout, pv->pr.st) != 0 ? 3 : 0;
+	if (pv->pr.st != NULL)
+		store_seal(pv->pr.st); /* the run is over */
+	int status = pv->pr.st != NULL &&
+		     textview_print(stdout, pv->pr.st, pv->o->steps ? TEXTVIEW_STEPS : 0) != 0 ? 3 : 0;
 	if (pv->pr.st != NULL) {
 		/* a deadlock's who waits for whom */
 		struct strbuf sb = STRBUF_INIT;
@@ -225,6 +228,7 @@ static int run_screen(struct progview *pv)
 		return run_text(pv);
 	}
 	s.poll_size_fd = STDOUT_FILENO;
+	s.view.time = options_logical(pv->o) ? VIEW_LOGICAL : VIEW_WALL;
 	enum session_end end = session_loop(&s);
 	session_stop(&s);
 	tty_restore(STDIN_FILENO, &saved);

@@ -118,13 +118,16 @@ static int print_table(const char *table)
 /* Rank 0, once the store is complete: the text view or the live screen's
  * last state, then the exit status of the whole run. */
 static int report(const struct scenario *s, const struct outcome *out, struct live *lv,
-		  struct lecture *lc)
+		  struct lecture *lc, unsigned text_flags)
 {
 	struct store *st = trace_store();
 	struct store_stats stats;
 	int status = 0;
 	if (st == NULL)
 		return 3;
+	trace_lock(); /* the screen may be drawing */
+	store_seal(st); /* MPI has ended: nothing more comes */
+	trace_unlock();
 	store_stats(st, &stats);
 	int passed = out->ok_ranks == out->size;
 	struct strbuf line = STRBUF_INIT;
@@ -134,7 +137,7 @@ static int report(const struct scenario *s, const struct outcome *out, struct li
 	 * scrollback: what the run found outlives the picture. */
 	if (lv != NULL)
 		live_finish(lv, passed, out->report, out->table);
-	else if (textview_print(stdout, st) != 0 || (lc != NULL && lecture_print(lc, st, stdout) != 0))
+	else if (textview_print(stdout, st, text_flags) != 0 || (lc != NULL && lecture_print(lc, st, stdout) != 0))
 		status = 3;
 	if (print_table(out->table) != 0 || printf("%s\n", strbuf_str(&line)) < 0 ||
 	    fflush(stdout) != 0)
@@ -255,7 +258,7 @@ int scenario_run(const struct scenario *s, const struct options *o, int *argc, c
 	if (status == 0 && a.rank == 0 && topts.steppable)
 		lc = lecture_new((uint32_t)a.size, o->step, o->keys);
 	if (status == 0 && a.rank == 0 && !o->text && live_wanted())
-		lv = live_start(s->name, s->shows_tree, lc);
+		lv = live_start(s->name, s->shows_tree, lc, options_logical(o));
 	else if (lc != NULL && o->step && lecture_drive(lc) != 0)
 		status = 3;
 	/* Every rank starts the example together, however long rank 0 took to
@@ -272,7 +275,7 @@ int scenario_run(const struct scenario *s, const struct options *o, int *argc, c
 	if (rec != NULL && finish_recording(rec, &out) != 0 && status == 0)
 		status = 3;
 	if (a.rank == 0 && status != 2) {
-		int overall = report(s, &out, lv, o->step ? lc : NULL);
+		int overall = report(s, &out, lv, o->step ? lc : NULL, o->steps ? TEXTVIEW_STEPS : 0);
 		if (overall > status)
 			status = overall;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/causal.h"
+#include "core/logical.h"
 #include "core/match.h"
 #include "core/recvorder.h"
 #include "core/store.h"
@@ -64,6 +65,11 @@ struct store {
 	int acausal;	       /* a message asked more of the shifts: solve again */
 	int unsettled;	       /* events not matched yet: see store_settle() */
 	int map_ahead;
+	uint32_t ranks_done;
+	int sealed;		/* nothing more will come: see store_seal() */
+	struct logical *logical; /* made when first asked for */
+	uint64_t laid_events;	 /* events when it was last brought up to date */
+	int laid_complete;
 };
 
 struct store *store_new(uint32_t nranks)
@@ -90,6 +96,7 @@ void store_free(struct store *st)
 	free(st->ranks);
 	matcher_free(&st->matcher);
 	causal_free(st->causal);
+	logical_free(st->logical);
 	free(st);
 }
 
@@ -447,8 +454,30 @@ void store_rank_done(struct store *st, uint32_t rank, uint32_t total)
 	if (rank >= st->nranks || st->ranks[rank].done)
 		return;
 	st->ranks[rank].done = 1;
+	st->ranks_done++;
 	st->ranks[rank].total = total;
 	st->ranks[rank].pending.kind = EV_NONE;
+}
+
+void store_seal(struct store *st)
+{
+	st->sealed = 1;
+}
+
+/* Laid out when asked for, as far as the events go: a run nobody looks
+ * at in logical time does not pay for it. */
+const struct logical *store_logical(const struct store *st)
+{
+	struct store *w = (struct store *)settled(st);
+	int complete = w->sealed || w->ranks_done == w->nranks;
+	if (w->logical == NULL)
+		w->logical = logical_new(w->nranks);
+	else if (w->laid_events == w->events && w->laid_complete == complete)
+		return w->logical;
+	logical_update(w->logical, w, complete);
+	w->laid_events = w->events;
+	w->laid_complete = complete;
+	return w->logical;
 }
 
 const struct event *store_pending(const struct store *st, uint32_t rank)

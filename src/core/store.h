@@ -56,6 +56,13 @@ const struct event *store_pending(const struct store *st, uint32_t rank);
 /* The rank has sent all its events: total is how many it recorded. */
 void store_rank_done(struct store *st, uint32_t rank, uint32_t total);
 
+/* Nothing more will come (a log read to its end): what waits for a
+ * partner that never came is laid out without it (core/logical.h). */
+void store_seal(struct store *st);
+/* The events' logical layout, brought up to date with the store. */
+struct logical;
+const struct logical *store_logical(const struct store *st);
+
 size_t store_rank_count(const struct store *st, uint32_t rank);
 const struct event *store_event(const struct store *st, struct event_ref ref);
 const uint8_t *store_preview(const struct store *st, struct event_ref ref);

@@ -112,6 +112,7 @@ struct stream {
 	int open_failed;
 	int write_failed;
 	struct strbuf *err;
+	const struct export_steps *steps; /* --time logical, or NULL */
 	uint32_t nranks;
 	uint32_t *next_seq;
 	struct event *pending; /* per rank: the call it is in (kind EV_NONE: none) */
@@ -231,6 +232,9 @@ static void pair(struct stream *s, const struct event *ev)
 static int stream_event(void *ctx, const struct event *ev, const uint8_t *preview)
 {
 	struct stream *s = ctx;
+	struct event at_step;
+	if (s->steps != NULL)
+		ev = export_steps_apply(s->steps, ev, &at_step);
 	int taken = accept(s, ev);
 	if (taken <= 0)
 		return taken;
@@ -248,6 +252,9 @@ static int extent_event(void *ctx, const struct event *ev, const uint8_t *previe
 {
 	struct stream *s = ctx;
 	(void)preview;
+	struct event at_step;
+	if (s->steps != NULL)
+		ev = export_steps_apply(s->steps, ev, &at_step);
 	int taken = accept(s, ev);
 	if (taken < 0)
 		return -1;
@@ -280,9 +287,10 @@ static void say(const char *msg)
 }
 
 /* The first pass of a format that must know the events' span. */
-static int find_extent(const struct export_opts *opt, struct export_info *in)
+static int find_extent(const struct export_opts *opt, struct export_info *in,
+		       const struct export_steps *steps)
 {
-	struct stream s = {0};
+	struct stream s = {.steps = steps};
 	struct strbuf err = STRBUF_INIT;
 	struct log_stream_sink sink = {stream_begin, extent_event, stream_rank_done, &s};
 	matcher_init(&s.m);
@@ -344,9 +352,18 @@ int export_run(const struct export_format *fmt, const struct export_opts *opt)
 		strbuf_free(&err);
 		return status;
 	}
-	if (fmt->wants_extent && find_extent(opt, &in) != 0)
+	struct export_steps *steps = NULL;
+	if (opt->logical && (steps = export_steps_load(opt->log, &err)) == NULL) {
+		fprintf(stderr, "mpiloom: %s\n", strbuf_str(&err));
+		strbuf_free(&err);
 		return 2;
-	struct stream s = {.fmt = fmt, .info_in = &in, .err = &err};
+	}
+	if (fmt->wants_extent && find_extent(opt, &in, steps) != 0) {
+		export_steps_free(steps);
+		strbuf_free(&err);
+		return 2;
+	}
+	struct stream s = {.fmt = fmt, .info_in = &in, .err = &err, .steps = steps};
 	struct log_header h;
 	struct log_report rep;
 	struct log_stream_sink sink = {stream_begin, stream_event, stream_rank_done, &s};
@@ -359,6 +376,7 @@ int export_run(const struct export_format *fmt, const struct export_opts *opt)
 		status = finish(&s, opt, health, &rep);
 	}
 	stream_free(&s);
+	export_steps_free(steps);
 	log_header_free(&h);
 	log_report_free(&rep);
 	strbuf_free(&err);
@@ -370,7 +388,7 @@ int export_run(const struct export_format *fmt, const struct export_opts *opt)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mpiloom export --otf2 DIR|--chrome FILE|--svg FILE|--csv FILE "
-	             "[--from T] [--to T] [--force] LOG\n");
+	             "[--from T] [--to T] [--time wall|logical] [--force] LOG\n");
 }
 
 static int usage_error(const char *msg)
@@ -404,7 +422,8 @@ static int parse_time(const char *arg, int64_t *ns)
 	return -1;
 }
 
-enum { OPT_OTF2 = 256, OPT_CHROME, OPT_SVG, OPT_CSV, OPT_FROM, OPT_TO, OPT_FORCE, OPT_HELP };
+enum { OPT_OTF2 = 256, OPT_CHROME, OPT_SVG, OPT_CSV, OPT_FROM, OPT_TO, OPT_FORCE, OPT_HELP,
+       OPT_TIME };
 
 static const struct option export_options[] = {
     {"otf2", required_argument, NULL, OPT_OTF2},
@@ -414,6 +433,7 @@ static const struct option export_options[] = {
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"time", required_argument, NULL, OPT_TIME},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -449,7 +469,7 @@ static int bad_option(const char *arg)
 	strbuf_puts(&sb, "unknown or incomplete option '");
 	strbuf_escape(&sb, arg, strlen(arg));
 	strbuf_puts(&sb,
-	            "' (valid: --otf2, --chrome, --svg, --csv, --from, --to, --force, --help)");
+	            "' (valid: --otf2, --chrome, --svg, --csv, --from, --to, --time, --force, --help)");
 	int rc = usage_error(strbuf_str(&sb));
 	strbuf_free(&sb);
 	return rc;
@@ -478,6 +498,11 @@ static int parse_export_option(int c, struct export_opts *o, const struct export
 	case OPT_FORCE:
 		o->force = 1;
 		return 0;
+	case OPT_TIME:
+		if (strcmp(optarg, "wall") != 0 && strcmp(optarg, "logical") != 0)
+			return usage_error("--time is wall or logical");
+		o->logical = optarg[0] == 'l';
+		return 0;
 	default:
 		return usage_error("unknown or incomplete option");
 	}
@@ -489,6 +514,8 @@ static int check_export_args(const struct export_opts *o, const struct export_fo
 		return usage_error("say which format: --otf2, --chrome, --svg or --csv");
 	if ((o->has_from || o->has_to) && fmt != &export_svg)
 		return usage_error("--from and --to go with --svg");
+	if (o->logical && fmt != &export_svg)
+		return usage_error("--time logical goes with --svg");
 	if (o->has_from && o->has_to && o->from >= o->to)
 		return usage_error("--from must be before --to");
 	return 0;

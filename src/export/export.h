@@ -22,6 +22,7 @@ struct export_opts {
 	int quiet; /* no summary line on stdout */
 	int has_from, has_to;
 	int64_t from, to; /* ns, the SVG's window */
+	int logical;	  /* --time logical: steps for times (export_steps_*) */
 };
 
 /* What a format gets when it opens, after the log's header was read. */
@@ -67,6 +68,17 @@ extern const struct export_format export_csv, export_chrome, export_svg, export_
 int export_main(int argc, char **argv);
 /* The export itself: the exit status. */
 int export_run(const struct export_format *fmt, const struct export_opts *opt);
+
+/* --time logical (steps.c): events with their logical steps for times. */
+#define EXPORT_STEP_NS 1000
+struct export_steps;
+/* The log's layout; NULL with the reason in err. */
+struct export_steps *export_steps_load(const char *log, struct strbuf *err);
+/* ev at its step (in buf), or ev itself when the log's store has no
+ * place for it. */
+const struct event *export_steps_apply(const struct export_steps *x, const struct event *ev,
+				       struct event *buf);
+void export_steps_free(struct export_steps *x);
 
 /* For formats that write one file: refuses an existing OUT without
  * --force, and OUT that is the log itself in any case. */

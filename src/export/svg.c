@@ -43,7 +43,8 @@ struct svg {
 	struct outfile out;
 	struct outfile lines; /* arrows and connectors, drawn last */
 	uint32_t nranks;
-	int64_t from, to; /* the window, ns */
+	int64_t from, to; /* the window, ns (EXPORT_STEP_NS a step: logical) */
+	int logical;
 	double row_h, plot_w;
 	struct bar *bars; /* per rank, the one not yet written */
 	uint64_t arrows;
@@ -169,12 +170,21 @@ static void put_capped(struct outfile *o, const char *s)
 		outfile_lit(o, "\xe2\x80\xa6"); /* ... */
 }
 
+/* --time logical: a step number where the wall axis has a time. */
+static void step_or_time(const struct svg *g, char *buf, size_t size, int64_t t)
+{
+	if (g->logical)
+		snprintf(buf, size, "step %lld", (long long)(t / EXPORT_STEP_NS));
+	else
+		timeline_format_time(buf, size, t);
+}
+
 static void put_title(struct svg *g, const struct log_header *h)
 {
 	struct outfile *o = &g->out;
 	char from[32], to[32];
-	timeline_format_time(from, sizeof from, g->from);
-	timeline_format_time(to, sizeof to, g->to);
+	step_or_time(g, from, sizeof from, g->from);
+	step_or_time(g, to, sizeof to, g->to);
 	outfile_lit(o, "<title>mpiloom: ");
 	escape_xml(o, h->scenario ? h->scenario : "", h->scenario ? strlen(h->scenario) : 0);
 	outfile_lit(o, "</title>\n<text class=\"title\" x=\"20\" y=\"32\">");
@@ -189,7 +199,7 @@ static void put_title(struct svg *g, const struct log_header *h)
 	outfile_puts(o, from);
 	outfile_lit(o, " to ");
 	outfile_puts(o, to);
-	outfile_lit(o, " after the run started</text>\n");
+	outfile_puts(o, g->logical ? " in logical time</text>\n" : " after the run started</text>\n");
 }
 
 static void put_rows(struct svg *g)
@@ -243,6 +253,7 @@ static void *svg_open(const struct export_info *in, struct strbuf *err)
 {
 	struct svg *g = xcalloc(1, sizeof *g);
 	g->nranks = in->h->nranks;
+	g->logical = in->opt->logical;
 	g->row_h = fmax(ROW_MIN, fmin(ROW_MAX, PLOT_H / g->nranks));
 	g->plot_w = WIDTH - LEFT - RIGHT;
 	set_window(g, in);
@@ -470,7 +481,8 @@ static void put_axis(struct svg *g)
 	double y = TOP + g->nranks * g->row_h + 8;
 	put_line(o, "axis", LEFT, y, LEFT + g->plot_w, y);
 	int64_t span = g->to - g->from;
-	int64_t step = timeline_axis_step((double)span / 10);
+	int64_t step = g->logical ? timeline_axis_step((double)span / 10 / EXPORT_STEP_NS) * EXPORT_STEP_NS
+				  : timeline_axis_step((double)span / 10);
 	/* the first multiple of step from the window's start on */
 	int64_t t = g->from - ((g->from % step) + step) % step;
 	if (t < g->from)
@@ -479,7 +491,10 @@ static void put_axis(struct svg *g)
 		char label[48];
 		double x = x_of(g, t);
 		put_line(o, "axis", x, y, x, y + 6);
-		timeline_axis_label(label, sizeof label, t, step);
+		if (g->logical)
+			step_or_time(g, label, sizeof label, t);
+		else
+			timeline_axis_label(label, sizeof label, t, step);
 		outfile_lit(o, "<text class=\"tick\"");
 		put_attr(o, "x", x);
 		put_attr(o, "y", y + 21);

@@ -11,6 +11,15 @@
 #include <cpuid.h>
 
 #define CALIBRATE_NS 2000000
+/* A pair whose clock_gettime took longer than this between its two
+ * counter reads (the thread was preempted) does not say where the
+ * counter was when the clock was read: no anchor is made from it. */
+#define PAIR_MAX_TICKS 200000
+/* How far the counter may stray from the kernel's clock between two
+ * anchors before it is given up: far above clock rate corrections (at
+ * most 500 ppm) and a pair's uncertainty, far below what a person sees. */
+#define STRAY_NS 1000000
+#define STRAY_PPM 2000
 
 /* CPUID: the counter ticks at one rate whatever the core's frequency and
  * sleep state. */
@@ -38,7 +47,7 @@ static int kernel_uses_tsc(void)
 
 /* A counter reading at the middle of a clock_gettime, from the tightest
  * bracket of a few tries. */
-static void take_pair(uint64_t *tsc, int64_t *ns)
+static uint64_t take_pair(uint64_t *tsc, int64_t *ns)
 {
 	uint64_t best = UINT64_MAX;
 	for (int i = 0; i < 4; i++) {
@@ -51,6 +60,16 @@ static void take_pair(uint64_t *tsc, int64_t *ns)
 			*ns = n;
 		}
 	}
+	return best;
+}
+
+/* A pair taken while the thread ran on: 1, or 0 after many tries. */
+static int good_pair(uint64_t *tsc, int64_t *ns)
+{
+	for (int i = 0; i < 64; i++)
+		if (take_pair(tsc, ns) <= PAIR_MAX_TICKS)
+			return 1;
+	return 0;
 }
 
 /* ns per tick times 2^32 over the whole span since the first anchor, so
@@ -71,15 +90,47 @@ static void publish(struct fastclock_now *now, const struct fastclock_anchor *a)
 	atomic_store_explicit(&now->gen, g + 2, memory_order_release);
 }
 
-static int anchor_now(struct fastclock *fc)
+/* Whether the pair is where the anchor in use says the counter is. */
+static int agrees(const struct fastclock_anchor *cur, uint64_t tsc, int64_t ns)
 {
-	struct fastclock_anchor a;
-	take_pair(&a.tsc, &a.ns);
-	a.mult = scale_since(fc, a.tsc, a.ns);
-	if (a.mult == 0)
+	if (tsc < cur->tsc || ns < cur->ns)
+		return 0;
+	int64_t off = fastclock_scale(cur, tsc) - ns;
+	int64_t allowed = STRAY_NS + (ns - cur->ns) / 1000000 * STRAY_PPM;
+	return off <= allowed && off >= -allowed;
+}
+
+/* Every reading from now on is clock_gettime's. */
+static void give_up(struct fastclock *fc)
+{
+	struct fastclock_anchor none = {0, 0, 0};
+	publish(fc->now, &none);
+	fc->use_tsc = 0;
+}
+
+int fastclock_anchor_at(struct fastclock *fc, uint64_t tsc, int64_t ns)
+{
+	if (!fc->use_tsc)
 		return -1;
+	const struct fastclock_anchor *cur = &fc->now->a;
+	struct fastclock_anchor a = {tsc, ns, scale_since(fc, tsc, ns)};
+	if (atomic_load(&fc->now->gen) != 0 && (cur->mult == 0 || !agrees(cur, tsc, ns))) {
+		give_up(fc);
+		return -1;
+	}
+	if (a.mult == 0)
+		return 0; /* too soon to tell a scale: the last anchor stays */
 	publish(fc->now, &a);
 	return 0;
+}
+
+static int anchor_now(struct fastclock *fc)
+{
+	uint64_t tsc;
+	int64_t ns;
+	if (!good_pair(&tsc, &ns))
+		return 0; /* preempted each time: the last anchor stays */
+	return fastclock_anchor_at(fc, tsc, ns);
 }
 
 void fastclock_start(struct fastclock *fc)
@@ -91,16 +142,36 @@ void fastclock_start(struct fastclock *fc)
 	if ((force != NULL && strcmp(force, "monotonic") == 0) || !tsc_invariant() ||
 	    !kernel_uses_tsc())
 		return;
-	take_pair(&fc->tsc0, &fc->ns0);
-	struct timespec ts = {0, CALIBRATE_NS};
-	nanosleep(&ts, NULL); /* cut short by a signal: a coarser first scale */
-	fc->use_tsc = anchor_now(fc) == 0;
+	if (!good_pair(&fc->tsc0, &fc->ns0))
+		return;
+	/* the first scale from at least the calibration's span, however
+	 * often a signal cuts the sleep short */
+	int64_t until = fc->ns0 + CALIBRATE_NS;
+	for (int64_t left = CALIBRATE_NS; left > 0; left = until - clock_now_ns()) {
+		struct timespec ts = {0, (long)left};
+		nanosleep(&ts, NULL);
+	}
+	uint64_t tsc;
+	int64_t ns;
+	if (!good_pair(&tsc, &ns))
+		return;
+	struct fastclock_anchor a = {tsc, ns, scale_since(fc, tsc, ns)};
+	fc->use_tsc = a.mult != 0;
+	if (fc->use_tsc)
+		publish(fc->now, &a);
 }
 
 void fastclock_anchor(struct fastclock *fc)
 {
+	if (fc->use_tsc && atomic_load_explicit(&fc->distrusted, memory_order_relaxed))
+		give_up(fc);
 	if (fc->use_tsc)
 		anchor_now(fc);
+}
+
+void fastclock_distrust(struct fastclock *fc)
+{
+	atomic_store(&fc->distrusted, 1);
 }
 
 void fastclock_seed(const struct fastclock *fc, struct fastclock_now *shared)
@@ -126,6 +197,19 @@ void fastclock_start(struct fastclock *fc)
 void fastclock_anchor(struct fastclock *fc)
 {
 	(void)fc;
+}
+
+void fastclock_distrust(struct fastclock *fc)
+{
+	(void)fc;
+}
+
+int fastclock_anchor_at(struct fastclock *fc, uint64_t tsc, int64_t ns)
+{
+	(void)fc;
+	(void)tsc;
+	(void)ns;
+	return -1;
 }
 
 void fastclock_seed(const struct fastclock *fc, struct fastclock_now *shared)

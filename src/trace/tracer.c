@@ -599,8 +599,34 @@ void trace_shutdown(void)
 	loom_tracer.store = NULL;
 }
 
-void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview)
+/* How far past rank 0's present a call may seem to begin before its
+ * clock is taken to be wrong: a scheduling delay, plus what estimated
+ * clocks of other hosts may be off by. */
+#define AHEAD_NS 50000000
+
+/* A call cannot begin after rank 0 has it. One that seems to was timed
+ * by a fast clock gone wrong (fastclock.h): it is put at the present, and
+ * the counter is given up (for every rank of this host, whose clock rank
+ * 0 anchors), so that the picture never puts a call past the run's end.
+ * One comparison a call; the clock is read only past the last present. */
+static void keep_in_present(struct tracer *tr, struct event *ev)
 {
+	if (ev->t_begin <= tr->present)
+		return;
+	int64_t now = clock_event_time(&tr->clock, clock_now_ns());
+	tr->present = now + AHEAD_NS + tr->max_rtt;
+	if (ev->t_begin <= tr->present)
+		return;
+	tr->clock_ahead++;
+	fastclock_distrust(&tr->fast);
+	ev->t_begin = now;
+}
+
+void tracer_keep(struct tracer *tr, const struct event *in, const uint8_t *preview)
+{
+	struct event copy = *in;
+	const struct event *ev = &copy;
+	keep_in_present(tr, &copy);
 	/* Standalone: the log is all rank 0 keeps (mpiloom run matches the
 	 * messages as it reads it), so a program's rank 0 spends no time on
 	 * a store nobody looks at. */

@@ -129,7 +129,7 @@ static void playback_tick(void *ctx, struct session *s)
 }
 
 int replay_screen(struct store *st, const char *scenario, int passed, const char *result,
-		  const char *table, const char *output)
+		  const char *table, const char *output, int logical)
 {
 	struct termios saved;
 	struct playback pb = {0, 2, 0, 0, 0, STRBUF_INIT, ""};
@@ -155,6 +155,7 @@ int replay_screen(struct store *st, const char *scenario, int passed, const char
 	atomic_store(&s.finished, 1);
 	s.info.state = RUN_REPLAY;
 	s.view.horizon = INT64_MIN;
+	s.view.time = logical ? VIEW_LOGICAL : VIEW_WALL;
 	s.view.show_tree = table == NULL;
 	s.info.output = output;
 	if (session_loop(&s) == SESSION_SIGNAL)

@@ -10,6 +10,6 @@
  * cannot start, or 128+signal. */
 /* output: the program's output lines (mpiloom run's recordings), or NULL. */
 int replay_screen(struct store *st, const char *scenario, int passed, const char *result,
-		  const char *table, const char *output);
+		  const char *table, const char *output, int logical);
 
 #endif

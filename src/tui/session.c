@@ -77,6 +77,7 @@ static int view_key(struct session *s, const struct key *k)
 		case '-': case '_': view_zoom(v, 0); break;
 		case '0': view_fit(v, s->store); break;
 		case 't': v->show_tree = !v->show_tree; break;
+		case 'l': view_toggle_time(v, s->store); visible_selection(s); break;
 		case 'o': v->show_output = !v->show_output; break;
 		case '?': case 'h': v->show_help = !v->show_help; break;
 		default: return 0;

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "core/logical.h"
 #include "view/detail.h"
 #include "view/narrate.h"
 #include "view/payload.h"
@@ -95,13 +96,18 @@ static void message_line(struct strbuf *sb, const struct store *st, struct event
 		      s->rank, s->seq, s->rank, a, r->rank, b, lat);
 }
 
-static void time_line(struct strbuf *sb, const struct event *e)
+/* Both clocks: wall time, and the step the logical axis puts it at. */
+static void time_line(struct strbuf *sb, const struct store *st, struct event_ref ref,
+		      const struct event *e)
 {
 	char a[32], b[32], d[24];
 	at_us(a, sizeof a, e->t_begin);
 	at_us(b, sizeof b, event_end(e));
 	timeline_format_time(d, sizeof d, event_duration(e));
 	strbuf_printf(sb, "begin %s  end %s  duration %s", a, b, d);
+	const struct logical *lg = store_logical(st);
+	if (ref.index < logical_placed(lg, ref.rank))
+		strbuf_printf(sb, "  step %u", logical_step(lg, ref));
 }
 
 /* What each rank is in now: the calls stepping holds, the ones blocked. */
@@ -142,6 +148,6 @@ int detail_lines(const struct store *st, struct event_ref ref, struct strbuf lin
 		payload_format(&lines[n], e, pv);
 		n++;
 	}
-	time_line(&lines[n++], e);
+	time_line(&lines[n++], st, ref, e);
 	return n;
 }

@@ -22,7 +22,7 @@ static const char *const help_text[] = {
 	"Tab         next call          Shift-Tab  previous call",
 	"click       select a call      Enter      detail pane",
 	"t           tree panel (sums)  o          program output",
-	"?           this help          q, Ctrl-C  quit",
+	"l  logical/wall time   ? this help   q, Ctrl-C quit",
 	"",
 	"s send  r recv  o Irecv posted  w wait  t test  p probe",
 	"B bcast  G gather(v)  S scatter(v)  R reduce  A allreduce",
@@ -39,9 +39,10 @@ static void draw_status(struct canvas *cv, const struct store *st, const struct 
 	const char *state = fi->state == RUN_LIVE ? (v->paused ? "PAUSED" : "LIVE")
 				: fi->state == RUN_REPLAY ? "REPLAY" : "FINISHED";
 	/* on a narrow screen the key hint matters more than the program's name */
-	snprintf(buf, sizeof buf, "%s%s | %u ranks | %llu events | %s",
+	snprintf(buf, sizeof buf, "%s%s | %u ranks | %llu events | %s%s",
 		 cv->cols >= 100 ? " mpiloom | " : " ", fi->scenario, store_nranks(st),
-		 (unsigned long long)view_events_seen(st, v), state);
+		 (unsigned long long)view_events_seen(st, v), state,
+		 v->time == VIEW_LOGICAL ? " | LOGICAL" : "");
 	int x = canvas_text(cv, 0, 0, buf, C_BAR, A_REV_);
 	if (fi->extra != NULL)
 		x = canvas_text(cv, 0, x, fi->extra, C_BAR, A_REV_);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include "core/logical.h"
 #include "core/xalloc.h"
 #include "view/payload.h"
 #include "view/textview.h"
@@ -136,6 +137,12 @@ static void put_fields(struct strbuf *sb, const struct store *st, struct event_r
 
 void textview_line(struct strbuf *sb, const struct store *st, struct event_ref ref)
 {
+	textview_line_with(sb, st, ref, 0);
+}
+
+void textview_line_with(struct strbuf *sb, const struct store *st, struct event_ref ref,
+			unsigned flags)
+{
 	const struct event *ev = store_event(st, ref);
 	if (ev == NULL)
 		return;
@@ -149,6 +156,11 @@ void textview_line(struct strbuf *sb, const struct store *st, struct event_ref r
 	if (ev->flags & EVF_ROOT)
 		strbuf_puts(sb, " is-root");
 	strbuf_printf(sb, " dur=%.3f", (double)event_duration(ev) / 1000.0);
+	if (flags & TEXTVIEW_STEPS) {
+		const struct logical *lg = store_logical(st);
+		if (ref.index < logical_placed(lg, ref.rank))
+			strbuf_printf(sb, " step=%u", logical_step(lg, ref));
+	}
 	const uint8_t *preview = store_preview(st, ref);
 	if (preview != NULL) {
 		strbuf_puts(sb, " data=");
@@ -156,7 +168,7 @@ void textview_line(struct strbuf *sb, const struct store *st, struct event_ref r
 	}
 }
 
-int textview_print(FILE *out, const struct store *st)
+int textview_print(FILE *out, const struct store *st, unsigned flags)
 {
 	size_t n;
 	struct event_ref *order = store_time_order(st, &n);
@@ -164,7 +176,7 @@ int textview_print(FILE *out, const struct store *st)
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		strbuf_reset(&line);
-		textview_line(&line, st, order[i]);
+		textview_line_with(&line, st, order[i], flags);
 		strbuf_putc(&line, '\n');
 		if (fwrite(line.s, 1, line.len, out) != line.len)
 			rc = -1;

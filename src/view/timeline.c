@@ -129,12 +129,13 @@ static int weight(const struct event *e)
 static const struct event *pick(const struct plot *p, uint32_t rank, int64_t ta, int64_t tb,
 				size_t *at, int *starts)
 {
-	size_t n = store_rank_count(p->st, rank), i = view_first_at(p->st, rank, ta);
+	size_t n = view_count(p->v, p->st, rank), i = view_first_at(p->v, p->st, rank, ta);
 	const struct event *best = NULL;
 	*starts = 0;
 	for (size_t k = i; k < n && k < i + COLUMN_SCAN; k++) {
-		const struct event *e = store_event(p->st, (struct event_ref){rank, (uint32_t)k});
-		if (e->t_begin >= tb || e->t_begin > p->v->horizon)
+		struct event_ref ref = {rank, (uint32_t)k};
+		const struct event *e = store_event(p->st, ref);
+		if (view_begin(p->v, p->st, ref) >= tb || e->t_begin > p->v->horizon)
 			break;
 		if (best == NULL || weight(e) > weight(best)) {
 			best = e;
@@ -142,10 +143,10 @@ static const struct event *pick(const struct plot *p, uint32_t rank, int64_t ta,
 			*starts = 1;
 		}
 	}
-	if (best == NULL && i > 0) {
-		const struct event *prev = store_event(p->st, (struct event_ref){rank, (uint32_t)i - 1});
-		if (event_end(prev) > ta) {
-			best = prev;
+	if (best == NULL && i > 0 && i <= n) {
+		struct event_ref ref = {rank, (uint32_t)i - 1};
+		if (view_end(p->v, p->st, ref) > ta && store_event(p->st, ref)->t_begin <= p->v->horizon) {
+			best = store_event(p->st, ref);
 			*at = i - 1;
 		}
 	}
@@ -156,7 +157,7 @@ static const struct event *pick(const struct plot *p, uint32_t rank, int64_t ta,
  * the same for ten events or ten million. */
 static void draw_rank_row(const struct plot *p, uint32_t rank, int y)
 {
-	int64_t h = p->v->horizon;
+	int64_t h = view_horizon_at(p->v, p->st, rank);
 	int x_end = p->x0 + p->w;
 	if (h < p->v->t0)
 		x_end = p->x0; /* nothing has happened yet on screen */
@@ -172,7 +173,8 @@ static void draw_rank_row(const struct plot *p, uint32_t rank, int y)
 		int attr = is_sel(p, rank, at) ? A_REV_ | A_BOLD_ : A_NONE_;
 		if (starts || x == p->x0) {
 			canvas_put(p->cv, y, x, CELL_CHAR(kind_letter(e)), kind_color(e), attr | A_BOLD_);
-		} else if ((e->flags & EVF_ROOT) && x == x_of(p, e->t_begin) + 1) {
+		} else if ((e->flags & EVF_ROOT) &&
+			   x == x_of(p, view_begin(p->v, p->st, (struct event_ref){rank, (uint32_t)at})) + 1) {
 			canvas_put(p->cv, y, x, G_ROOT, kind_color(e), attr | A_BOLD_);
 		} else {
 			canvas_put(p->cv, y, x, G_SPAN, kind_color(e), attr);
@@ -188,7 +190,7 @@ static void draw_pending(const struct plot *p, uint32_t rank, int y)
 	if (e == NULL || p->v->horizon != INT64_MAX)
 		return;
 	int blocked = (e->flags & EVF_BLOCKED) != 0, end = p->x0 + p->w;
-	int x = x_of(p, e->t_begin);
+	int x = x_of(p, view_pending_at(p->v, p->st, e));
 	const char *word = blocked ? " blocked " : " held ";
 	if (x < p->x0)
 		x = p->x0;
@@ -304,10 +306,13 @@ static void draw_message(const struct plot *p, struct event_ref send_ref)
 	const struct event *r = store_event(p->st, rref);
 	if (event_end(r) > p->v->horizon)
 		return; /* not arrived yet */
+	if (send_ref.index >= view_count(p->v, p->st, send_ref.rank) ||
+	    rref.index >= view_count(p->v, p->st, rref.rank))
+		return; /* not laid out yet */
 	int ys = row_of(p, s->rank), yr = row_of(p, r->rank);
 	if (ys < 0 || yr < 0 || ys == yr)
 		return;
-	int xs = x_of(p, s->t_begin), xr = x_of(p, event_end(r));
+	int xs = x_of(p, view_begin(p->v, p->st, send_ref)), xr = x_of(p, view_end(p->v, p->st, rref));
 	if (xr >= p->x0 + p->w)
 		xr = p->x0 + p->w - 1;
 	int sel = (is_sel(p, send_ref.rank, send_ref.index)) ||
@@ -318,13 +323,14 @@ static void draw_message(const struct plot *p, struct event_ref send_ref)
 }
 
 /* Collectives: a dotted line from each rank's call to the root's row. */
-static void draw_connector(const struct plot *p, const struct event *e)
+static void draw_connector(const struct plot *p, struct event_ref ref)
 {
+	const struct event *e = store_event(p->st, ref);
 	if (e->peer < 0 || (e->flags & EVF_ROOT) || e->kind == EV_BARRIER ||
 	    e->t_begin > p->v->horizon)
 		return;
 	int y = row_of(p, e->rank), yroot = row_of(p, (uint32_t)e->peer);
-	int x = x_of(p, e->t_begin);
+	int x = x_of(p, view_begin(p->v, p->st, ref));
 	if (y < 0 || yroot < 0)
 		return;
 	int lo = y < yroot ? y : yroot, hi = y < yroot ? yroot : y;
@@ -338,8 +344,8 @@ static void draw_links(const struct plot *p, struct timeline_layout *lay)
 {
 	int64_t ta = p->v->t0, tb = p->v->t0 + p->v->span;
 	for (uint32_t r = p->v->top_rank; r < p->v->top_rank + lay->ranks_shown; r++) {
-		size_t i = view_first_at(p->st, r, ta), n = store_rank_count(p->st, r);
-		size_t j = view_first_at(p->st, r, tb);
+		size_t i = view_first_at(p->v, p->st, r, ta), n = view_count(p->v, p->st, r);
+		size_t j = view_first_at(p->v, p->st, r, tb);
 		if (j - i > (size_t)p->w * 4) {
 			lay->too_dense = 1;
 			continue;
@@ -351,7 +357,7 @@ static void draw_links(const struct plot *p, struct timeline_layout *lay)
 				draw_message(p, ref);
 				lay->arrows_drawn++;
 			} else if (event_is_collective(e)) {
-				draw_connector(p, e);
+				draw_connector(p, ref);
 			}
 		}
 	}
@@ -404,8 +410,11 @@ static void draw_axis(const struct plot *p, int y)
 {
 	canvas_fill(p->cv, y, p->x0, p->x0 + p->w, G_HLINE, C_DIM, A_NONE_);
 	double per_col = (double)p->v->span / p->w;
-	int64_t step = timeline_axis_step(per_col * 12);
+	int logical = p->v->time == VIEW_LOGICAL;
+	int64_t step = logical ? timeline_axis_step(per_col * 12 / VIEW_STEP) * VIEW_STEP
+			       : timeline_axis_step(per_col * 12);
 	int64_t t = p->v->t0 - (p->v->t0 % step) + (p->v->t0 > 0 ? step : 0);
+	int said = 0;
 	/* bounded by the number of ticks that fit, not by time: no sum here
 	 * may overflow, whatever a log says */
 	for (int tick = 0; tick <= p->w / 12 + 1 && t - p->v->t0 < p->v->span; tick++, t += step) {
@@ -413,7 +422,11 @@ static void draw_axis(const struct plot *p, int y)
 		if (x < p->x0)
 			continue;
 		char label[32];
-		timeline_axis_label(label, sizeof label, t, step);
+		if (logical) /* the first tick says what the numbers count */
+			snprintf(label, sizeof label, "%s%lld", said++ ? "" : "step ",
+				 (long long)(t / VIEW_STEP));
+		else
+			timeline_axis_label(label, sizeof label, t, step);
 		canvas_put(p->cv, y, x, G_TICK, C_DIM, A_NONE_);
 		if (x + 1 + (int)strlen(label) < p->x0 + p->w)
 			canvas_text(p->cv, y, x + 1, label, C_DEFAULT, A_NONE_);
@@ -472,11 +485,10 @@ int timeline_hit(const struct store *st, const struct view *v, const struct time
 	if (rank >= v->top_rank + lay->ranks_shown)
 		return 0;
 	int64_t ta = t_of(&p, x), tb = t_of(&p, x + 1);
-	size_t i = view_first_at(st, rank, ta);
-	if (i > 0 && event_end(store_event(st, (struct event_ref){rank, (uint32_t)i - 1})) > ta)
+	size_t i = view_first_at(v, st, rank, ta);
+	if (i > 0 && view_end(v, st, (struct event_ref){rank, (uint32_t)i - 1}) > ta)
 		i--;
-	if (i >= store_rank_count(st, rank) ||
-	    store_event(st, (struct event_ref){rank, (uint32_t)i})->t_begin >= tb)
+	if (i >= view_count(v, st, rank) || view_begin(v, st, (struct event_ref){rank, (uint32_t)i}) >= tb)
 		return 0;
 	*out = (struct event_ref){rank, (uint32_t)i};
 	return 1;
