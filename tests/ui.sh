@@ -7,7 +7,7 @@
 
 # 1. tree-sum at 5 ranks: rank rows, lines into r0, levels, the tree's sum
 start 100 32 "LANG=C.UTF-8 $MPILOOM -n 5 tree-sum"
-wait_for 'FINISHED check passed'
+wait_for 'FINISHED( \| LOGICAL)? check passed'
 s=$(screen)
 for r in 0 1 2 3 4; do
 	echo "$s" | grep -Eq "^r$r +" || fail "no row for rank $r"
@@ -69,7 +69,7 @@ echo "ok help, quit, terminal restored"
 
 # 3. probe: select the receive with Tab; the detail pane shows its status
 start 100 30 "$MPILOOM -n 2 --count 3 probe"
-wait_for 'FINISHED check passed'
+wait_for 'FINISHED( \| LOGICAL)? check passed'
 i=0
 until screen | grep -q '^ recv  rank 1'; do
 	i=$((i + 1))
@@ -102,7 +102,7 @@ echo "ok resize"
 
 # 5. ASCII when the locale is not UTF-8, monochrome with NO_COLOR
 start 100 30 "LANG=C LC_ALL=C NO_COLOR=1 $MPILOOM -n 3 tree-sum"
-wait_for 'FINISHED check passed'
+wait_for 'FINISHED( \| LOGICAL)? check passed'
 row0=$(screen | grep -n '^r0 ' | cut -d: -f1)
 screen | sed -n "$((row0 + 1))p" | grep -q '\^' || fail "no ASCII message head"
 screen | grep -q '[▲━─]' && fail "Unicode in a C locale"
@@ -120,7 +120,7 @@ echo "ok interrupt: $(cat "$tmp/exit")"
 
 # 7. many ranks: one line each, scrolling with the arrow keys
 start 80 24 "$MPILOOM -n 16 gather"
-wait_for 'FINISHED check passed' 90
+wait_for 'FINISHED( \| LOGICAL)? check passed' 90
 screen | grep -q '^r15 ' && fail "16 ranks should not all fit in 24 lines"
 screen | grep -q '^r0 ' || fail "the first rank row is not on screen"
 for k in 1 2 3 4 5 6; do T send-keys -t ui Down; done
@@ -133,7 +133,7 @@ echo "ok scrolling"
 # 7b. 64 ranks: the tree panel's six levels and the sum, every row
 #     reached with PgDn
 start 100 40 "$MPILOOM -n 64 tree-sum"
-wait_for 'FINISHED check passed' 120
+wait_for 'FINISHED( \| LOGICAL)? check passed' 120
 wait_for 'sum at r0: 2080'
 screen | grep -q 'L5   r0=528+1552=2080   wall ' || fail "64 ranks: the tree's last level"
 screen | grep -q '^r63 ' && fail "64 ranks should not all fit in 40 lines"
@@ -145,7 +145,7 @@ echo "ok 64 ranks"
 # 7c. mpiexec typed by hand: rank 0 draws on mpiexec's terminal, which
 #     is not in raw mode, so q needs Enter; the terminal is left as it was
 start 100 30 "${MPIEXEC:-mpiexec.mpich} -n 2 $MPILOOM gather"
-wait_for 'FINISHED check passed'
+wait_for 'FINISHED( \| LOGICAL)? check passed'
 screen | grep -q '^r1 ' || fail "mpiexec by hand: no row for rank 1"
 quit 0 "mpiexec by hand: exit status" q Enter
 echo "ok mpiexec typed by hand"
@@ -241,7 +241,7 @@ T send-keys -t ui n
 wait_for 'step 2: r0 recv'
 wait_for '^ rank 0 receives 2 from rank 1'
 T send-keys -t ui ' '
-wait_for 'FINISHED check passed'
+wait_for 'FINISHED( \| LOGICAL)? check passed'
 wait_for 'sum at r0: 10'
 quit 0 "stepped run exit status"
 echo "ok step"
@@ -264,7 +264,7 @@ echo "ok step probe"
 # 11. compare on the screen: the table and bars when it ends, the verdict,
 #    and t for the tree panel of its tree round
 start 100 40 "$MPILOOM -n 5 compare --reps 2"
-wait_for 'FINISHED check passed' 90
+wait_for 'FINISHED( \| LOGICAL)? check passed' 90
 s=$(screen)
 for w in linear tree reduce allreduce; do
 	echo "$s" | grep -Eq "^ $w +[0-9]+\.[0-9]+ " || fail "compare panel: no row for $w"

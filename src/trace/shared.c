@@ -1,12 +1,15 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
@@ -73,10 +76,42 @@ static int all_on_this_host(struct tracer *tr, int *yes)
 	return rc != MPI_SUCCESS ? rc : rc2;
 }
 
+/* A segment's name lives only until every rank mapped it, inside
+ * MPI_Init; a run killed in that window (a rank dying at start-up, a
+ * SIGKILL) leaves it in /dev/shm, where a container has little room. The
+ * next run removes those whose rank 0 is gone and that are older than
+ * any start-up takes (a pid of another pid namespace looks gone too). */
+#define STALE_SECONDS 60
+
+static void sweep_stale(void)
+{
+	DIR *d = opendir("/dev/shm");
+	struct dirent *de;
+	time_t now = time(NULL);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		long pid;
+		char path[NAME_BYTES + 16];
+		struct stat sb;
+		if (sscanf(de->d_name, "mpiloom.%ld.", &pid) != 1 || pid <= 0 ||
+		    strlen(de->d_name) >= NAME_BYTES)
+			continue;
+		snprintf(path, sizeof path, "/dev/shm/%s", de->d_name);
+		if (stat(path, &sb) != 0 || now - sb.st_mtime < STALE_SECONDS)
+			continue;
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+			snprintf(path, sizeof path, "/%s", de->d_name);
+			shm_unlink(path); /* gone already: no matter */
+		}
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
 /* The segment is reserved whole (posix_fallocate): a full /dev/shm then
  * fails here, not with a SIGBUS in the middle of the program. */
 static void *create(char *name, size_t bytes, int *err)
 {
+	sweep_stale();
 	snprintf(name, NAME_BYTES, "/mpiloom.%ld.%lld", (long)getpid(),
 		 (long long)clock_now_ns());
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);

@@ -38,9 +38,11 @@ static void draw_status(struct canvas *cv, const struct store *st, const struct 
 	canvas_fill(cv, 0, 0, cv->cols, CELL_CHAR(' '), C_BAR, A_REV_);
 	const char *state = fi->state == RUN_LIVE ? (v->paused ? "PAUSED" : "LIVE")
 				: fi->state == RUN_REPLAY ? "REPLAY" : "FINISHED";
-	/* on a narrow screen the key hint matters more than the program's name */
+	/* on a narrow screen the key hint (and a lecture's narration, which
+	 * comes after the axis's name) matters more than the program's name */
+	int wide = cv->cols >= (v->time == VIEW_LOGICAL ? 110 : 100);
 	snprintf(buf, sizeof buf, "%s%s | %u ranks | %llu events | %s%s",
-		 cv->cols >= 100 ? " mpiloom | " : " ", fi->scenario, store_nranks(st),
+		 wide ? " mpiloom | " : " ", fi->scenario, store_nranks(st),
 		 (unsigned long long)view_events_seen(st, v), state,
 		 v->time == VIEW_LOGICAL ? " | LOGICAL" : "");
 	int x = canvas_text(cv, 0, 0, buf, C_BAR, A_REV_);
