@@ -10,6 +10,7 @@
 
 #include "core/crc32.h"
 #include "core/le.h"
+#include "core/quote.h"
 #include "core/xalloc.h"
 #include "log/log.h"
 
@@ -89,7 +90,7 @@ struct rank_total {
 
 struct log_writer {
 	int fd;
-	char *path;	  /* for messages */
+	char *path;	  /* for messages, quoted */
 	uint8_t *buf;	  /* the chunk being built: CHUNK_HEAD bytes, then payload */
 	size_t len;	  /* events payload bytes in buf */
 	uint32_t count;	  /* events in buf */
@@ -349,22 +350,29 @@ static void writer_free(struct log_writer *w)
 	free(w);
 }
 
+static void cannot_record(struct strbuf *err, const char *path, const char *reason)
+{
+	strbuf_puts(err, "cannot record to ");
+	quote_name(err, path);
+	strbuf_printf(err, ": %s", reason);
+}
+
 struct log_writer *log_writer_open(const char *path, const struct log_header *h,
 				   struct strbuf *err)
 {
 	const char *problem = header_problem(h);
 	if (problem != NULL) {
-		strbuf_printf(err, "cannot record to %s: %s", path, problem);
+		cannot_record(err, path, problem);
 		return NULL;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0666);
 	if (fd < 0) {
-		strbuf_printf(err, "cannot record to %s: %s", path, strerror(errno));
+		cannot_record(err, path, strerror(errno));
 		return NULL;
 	}
 	struct log_writer *w = xcalloc(1, sizeof *w);
 	w->fd = fd;
-	w->path = xstrdup(path);
+	w->path = quote_dup(path);
 	w->buf = xmalloc(CHUNK_HEAD + WRITER_PAYLOAD);
 	if (write_header(w, h) != 0) {
 		strbuf_puts(err, strbuf_str(&w->error));
@@ -885,9 +893,11 @@ int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct s
 	return read_log_store(&s, name, out, h, rep, err);
 }
 
+/* Messages name a file quoted (core/quote.h): "NAME: cannot read: ..." */
 static int cannot_read(struct strbuf *err, const char *path, const char *reason)
 {
-	strbuf_printf(err, "%s: cannot read: %s", path, reason);
+	quote_name(err, path);
+	strbuf_printf(err, ": cannot read: %s", reason);
 	return 2;
 }
 
@@ -930,7 +940,9 @@ int log_stream(const char *path, const struct log_stream_sink *sink, struct log_
 	if (fd < 0)
 		return 2;
 	struct src s = {fd, NULL, 0, 0, (uint64_t)sb.st_size, NULL, 0, 0};
-	int rc = read_log_into(&s, path, sink, h, rep, err);
+	char *name = quote_dup(path);
+	int rc = read_log_into(&s, name, sink, h, rep, err);
+	free(name);
 	free(s.own);
 	(void)close(fd);
 	return rc;
@@ -982,7 +994,10 @@ static int follow_header(struct log_follower *f, const struct log_sink *sink, st
 	struct log_header h;
 	memset(&h, 0, sizeof h);
 	uint64_t end;
-	if (read_header(s, f->path, &h, &end, err) != 0) {
+	char *name = quote_dup(f->path);
+	int rc = read_header(s, name, &h, &end, err);
+	free(name);
+	if (rc != 0) {
 		log_header_free(&h);
 		return -1;
 	}

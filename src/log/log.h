@@ -100,13 +100,14 @@ void log_report_free(struct log_report *r);
  * also when the end record's count disagrees with the records found), or
  * 2 (unusable: unreadable, not a log, damaged header, newer format
  * version): then *out is NULL and err gets a one-line reason such as
- * "run.loom: not an mpiloom log" (a read error part-way through ends the
- * log there and is reported in err too). h and rep may be NULL; what
+ * "run.loom: not an mpiloom log", the path quoted as core/quote.h does
+ * (a read error part-way through ends the log there and is reported in
+ * err too). h and rep may be NULL; what
  * they receive is the caller's to free (log_header_free,
  * log_report_free) whatever the return. */
 int log_read(const char *path, struct store **out, struct log_header *h, struct log_report *rep,
 	     struct strbuf *err);
-/* The same from memory; name is used in messages. */
+/* The same from memory; name is used in messages as it is. */
 int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
 		    struct log_header *h, struct log_report *rep, struct strbuf *err);
 
