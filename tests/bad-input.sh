@@ -69,3 +69,51 @@ assert_eq "$(grep -c '' "$err")" 1 "unknown scenario: lines on stderr"
 grep -q "unknown scenario 'nope'" "$err" || fail "unknown scenario: no message"
 [ ! -s "$out" ] || fail "unknown scenario: stdout is not empty"
 echo "ok unknown scenario, no mpiexec"
+
+# one_line TEXT WHAT: stderr is TEXT and a newline, byte for byte (no NUL)
+one_line() {
+	assert_eq "$rc" 2 "$2: exit status"
+	printf '%s\n' "$1" | cmp -s - "$err" || fail "$2: stderr is not exactly '$1'"
+	[ ! -s "$out" ] || fail "$2: stdout is not empty"
+}
+
+# A flag given a value, a value missing: the option named, one line
+# (--text=1 printed "mpiloom: -" and a NUL byte)
+for a in --text=1 --step=on --help=1 --version=x; do
+	run_plain "$a" gather
+	one_line "mpiloom: ${a%%=*} takes no value" "$a"
+done
+run_plain run --text=1 -- /bin/true
+one_line "mpiloom: --text takes no value" "run --text=1"
+run_plain gather --count
+one_line "mpiloom: --count needs a value" "--count without a value"
+run_plain gather -n
+one_line "mpiloom: -n needs a value" "-n without a value"
+echo "ok flags with values, options without"
+
+# Numbers: blanks and a sign on either side are refused alike, for every
+# numeric option (strtol skipped " 5" and "+5" where "5 " was refused)
+for v in ' 5' '5 ' '+5'; do
+	for o in "--count 0 10000000" "--root 0 4095" "--reps 1 1000" "--delay 0 60000" "-n 1 4096"; do
+		set -- $o
+		run_plain "$1" "$v" --text compare
+		one_line "mpiloom: $1 must be a whole number from $2 to $3, not '$v'" "$1 '$v'"
+	done
+	run_plain run -n "$v" -- /bin/true
+	one_line "mpiloom: -n must be a whole number from 1 to 4096, not '$v'" "run -n '$v'"
+	run_plain run --timeout "$v" -- /bin/true
+	one_line "mpiloom: --timeout must be a whole number from 1 to 86400, not '$v'" "run --timeout '$v'"
+done
+for v in ' 5' '5 ' '+5' 0x10; do
+	run_plain export --svg "$tmp/x.svg" --from "$v" "$tmp/none.loom"
+	assert_eq "$rc" 2 "export --from '$v': exit status"
+	assert_eq "$(sed -n 1p "$err")" "mpiloom: --from takes a time such as 12.5us, 3ms or 0.2s, not '$v'" "export --from '$v'"
+done
+echo "ok numbers with blanks or a sign refused"
+
+# A recording that cannot be made stops mpiloom run before it starts; the
+# sanitizer build's LeakSanitizer fails this if that path leaks the
+# program's argument lists
+run_plain run --record /nonexistent/dir/x.loom -- /bin/true
+one_line "mpiloom: cannot record to /nonexistent/dir/x.loom: No such file or directory" "run --record unwritable"
+echo "ok run --record unwritable"

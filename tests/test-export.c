@@ -74,6 +74,29 @@ static void test_csv(void)
 	CHECK(ESC(escape_csv, "", ""));
 }
 
+/* The extremes a damaged log may hold, each time field's formatter. */
+static void extreme_times(struct outfile *o, const char *unused, size_t n)
+{
+	(void)unused;
+	(void)n;
+	outfile_us(o, INT64_MIN);
+	outfile_putc(o, ' ');
+	outfile_us(o, INT64_MAX);
+	outfile_putc(o, ' ');
+	outfile_us(o, -2);
+	outfile_putc(o, ' ');
+	outfile_i64(o, INT64_MIN);
+	outfile_putc(o, ' ');
+	outfile_i64(o, INT64_MAX);
+}
+
+static void test_times(void)
+{
+	CHECK(ESC(extreme_times, "",
+	          "-9223372036854775.808 9223372036854775.807 -0.002 "
+	          "-9223372036854775808 9223372036854775807"));
+}
+
 /* A kind added after this version (another branch's non-blocking calls,
  * say) goes by its name in every format, classed as "other". */
 static void test_unknown_kind(void)
@@ -118,6 +141,7 @@ int main(void)
 	test_json();
 	test_xml();
 	test_csv();
+	test_times();
 	test_unknown_kind();
 	UNIT_END();
 }

@@ -3,6 +3,7 @@
  * pane's status fields, help, and the notice for a too small terminal. */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "view/canvas.h"
 #include "view/frame.h"
 #include "view/narrate.h"
+#include "view/timeline.h"
 #include "view/view.h"
 
 static uint32_t seqs[64];
@@ -438,8 +440,39 @@ static void test_narrate_nonblocking(void)
 	store_free(st);
 }
 
+static int formats_to(int64_t ns, const char *want)
+{
+	char buf[32];
+	timeline_format_time(buf, sizeof buf, ns);
+	if (strcmp(buf, want) == 0)
+		return 1;
+	fprintf(stderr, "%lld formatted to '%s', wanted '%s'\n", (long long)ns, buf, want);
+	return 0;
+}
+
+/* A damaged log's times and clock fields may be anything, INT64_MIN too
+ * (info formats its round trip and its first-to-last span). */
+static void test_time_extremes(void)
+{
+	char buf[40];
+	CHECK(formats_to(INT64_MIN, "-9.22e+09s"));
+	CHECK(formats_to(INT64_MAX, "9.22e+09s"));
+	CHECK(formats_to(-1500, "-1.5us"));
+	timeline_axis_label(buf, sizeof buf, INT64_MIN, 1000000000);
+	CHECK(strcmp(buf, "-9223372037s") == 0);
+	timeline_axis_label(buf, sizeof buf, INT64_MAX, 1000000000);
+	CHECK(strcmp(buf, "9223372037s") == 0);
+	CHECK(view_elapsed(INT64_MIN, INT64_MAX) == INT64_MAX);
+	CHECK(view_elapsed(INT64_MAX, INT64_MIN) == INT64_MIN);
+	CHECK(view_elapsed(0, INT64_MIN) == INT64_MIN);
+	CHECK(view_elapsed(INT64_MIN, 0) == INT64_MAX);
+	CHECK(view_elapsed(-(INT64_C(1) << 62), (INT64_C(1) << 62) + 5000) == INT64_MAX);
+	CHECK(view_elapsed(5, 3) == -2 && view_elapsed(3, 5) == 2);
+}
+
 int main(void)
 {
+	test_time_extremes();
 	test_narrate_probe();
 	test_narrate_nonblocking();
 	test_timeline();

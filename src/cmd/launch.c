@@ -10,6 +10,7 @@
 
 #include "cmd/launch.h"
 #include "cmd/relay.h"
+#include "core/quote.h"
 #include "core/xalloc.h"
 
 int launch_under_mpiexec(void)
@@ -45,31 +46,20 @@ char *launch_self_path(void)
 	}
 }
 
-static int run_plain(char **args)
+int launch_check_mpiexec(void)
 {
-	/* No screen: rank 0 prints the text view, whatever it would guess. */
-	if (setenv("MPILOOM_UI", "0", 1) != 0) {
-		perror("mpiloom: setenv");
-		return 2;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "mpiloom: cannot start mpiexec: %s\n", strerror(errno));
-		return 2;
-	}
-	if (pid == 0) {
-		/* Nothing reads keys without a screen; mpiexec would otherwise
-		 * read the terminal for rank 0 and be stopped (SIGTTIN) when
-		 * run in the background. */
-		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0) {
-			fprintf(stderr, "mpiloom: /dev/null: %s\n", strerror(errno));
-			_exit(127);
-		}
-		execv(args[0], args);
-		fprintf(stderr, "mpiloom: cannot run %s: %s\n", args[0], strerror(errno));
-		_exit(127);
-	}
+	if (access(launch_mpiexec_path(), X_OK) == 0)
+		return 0;
+	int e = errno;
+	char *name = quote_dup(launch_mpiexec_path());
+	fprintf(stderr, "mpiloom: cannot run %s: %s (set MPILOOM_MPIEXEC to MPICH's mpiexec)\n",
+		name, strerror(e));
+	free(name);
+	return 2;
+}
+
+static int wait_for(pid_t pid)
+{
 	int status;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
@@ -82,6 +72,37 @@ static int run_plain(char **args)
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+static int run_plain(char **args)
+{
+	/* No screen: rank 0 prints the text view, whatever it would guess. */
+	if (setenv("MPILOOM_UI", "0", 1) != 0) {
+		perror("mpiloom: setenv");
+		return 2;
+	}
+	char *name = quote_dup(args[0]); /* for the child's message */
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "mpiloom: cannot start mpiexec: %s\n", strerror(errno));
+		free(name);
+		return 2;
+	}
+	if (pid == 0) {
+		/* Nothing reads keys without a screen; mpiexec would otherwise
+		 * read the terminal for rank 0 and be stopped (SIGTTIN) when
+		 * run in the background. */
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0) {
+			fprintf(stderr, "mpiloom: /dev/null: %s\n", strerror(errno));
+			_exit(127);
+		}
+		execv(args[0], args);
+		fprintf(stderr, "mpiloom: cannot run %s: %s\n", name, strerror(errno));
+		_exit(127);
+	}
+	free(name);
+	return wait_for(pid);
+}
+
 int launch_run(const struct options *o, char **argv)
 {
 	char *self = launch_self_path();
@@ -89,9 +110,7 @@ int launch_run(const struct options *o, char **argv)
 		fprintf(stderr, "mpiloom: cannot find my own executable: %s\n", strerror(errno));
 		return 2;
 	}
-	if (access(launch_mpiexec_path(), X_OK) != 0) {
-		fprintf(stderr, "mpiloom: cannot run %s: %s (set MPILOOM_MPIEXEC to MPICH's mpiexec)\n",
-			launch_mpiexec_path(), strerror(errno));
+	if (launch_check_mpiexec() != 0) {
 		free(self);
 		return 2;
 	}

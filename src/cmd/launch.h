@@ -8,6 +8,8 @@
 int launch_under_mpiexec(void);
 /* MPICH's mpiexec: $MPILOOM_MPIEXEC, else the one configure found. */
 const char *launch_mpiexec_path(void);
+/* 0 if that mpiexec can be run, else 2 and one line on stderr. */
+int launch_check_mpiexec(void);
 /* This executable's path (malloc'd), or NULL. */
 char *launch_self_path(void);
 /* Returns the exit status of mpiexec; never returns 0 on failure to start. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/logview.h"
+#include "core/quote.h"
 #include "log/health.h"
 #include "log/reader.h"
 #include "tui/replay.h"
@@ -149,11 +150,11 @@ int logview_info(const char *path)
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
 	store_stats(rc.st, &s);
 	view_extent(rc.st, &first, &last);
-	timeline_format_time(dur, sizeof dur, last - first);
+	timeline_format_time(dur, sizeof dur, view_elapsed(first, last));
 	timeline_format_time(rtt, sizeof rtt, rc.h.clock_max_rtt_ns);
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_puts(&sb, "file: ");
-	escaped(&sb, path);
+	quote_name(&sb, path);
 	strbuf_printf(&sb, " (%llu bytes, format %u)\nscenario: ",
 		      (unsigned long long)rc.rep.file_bytes, rc.h.version);
 	escaped(&sb, rc.h.scenario);

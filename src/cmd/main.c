@@ -77,8 +77,10 @@ int main(int argc, char **argv)
 	}
 	strbuf_free(&err);
 	/* Under mpiexec every rank gets here: one copy of the answer is enough. */
-	if (o.command != CMD_RUN && !first_process())
+	if (o.command != CMD_RUN && !first_process()) {
+		options_free(&o);
 		return 0;
+	}
 	switch (o.command) {
 	case CMD_HELP:
 		options_usage(stdout);
@@ -96,9 +98,9 @@ int main(int argc, char **argv)
 		return logview_info(o.file);
 	case CMD_PROGRAM:
 		/* a file that cannot be written fails before anything starts */
-		if (o.record != NULL && (status = record_check_path(o.record)) != 0)
-			return status;
-		status = progview_run(&o);
+		status = o.record != NULL ? record_check_path(o.record) : 0;
+		if (status == 0)
+			status = progview_run(&o);
 		options_free(&o);
 		return status;
 	case CMD_RUN:

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -81,10 +82,14 @@ static void valid_scenarios(struct strbuf *err)
 	strbuf_puts(err, ")");
 }
 
-/* Whole-string decimal numbers only: "12abc", "", "1e9" are errors. */
+/* Whole-string decimal numbers only: "12abc", "", "1e9" are errors, and
+ * so are " 5" and "+5" (strtol would skip the blank and the sign), as
+ * "5 " always was: a digit or '-' first. */
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
 	char *end;
+	if (!isdigit((unsigned char)s[0]) && !(s[0] == '-' && isdigit((unsigned char)s[1])))
+		return -1;
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
@@ -281,6 +286,15 @@ static int run_option(int argc, char **argv, int *i, struct options *o, struct s
 		o->steps = 1;
 		return 1;
 	}
+	/* not passed on to mpiexec as an option of its own */
+	static const char *const flags[] = {"--text", "--steps", "--help"};
+	for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+		size_t n = strlen(flags[f]);
+		if (strncmp(argv[*i], flags[f], n) == 0 && argv[*i][n] == '=') {
+			strbuf_printf(err, "mpiloom: %s takes no value", flags[f]);
+			return 2;
+		}
+	}
 	return 0;
 }
 
@@ -358,24 +372,37 @@ static int split_mpiexec_options(int argc, char **argv, struct options *o)
 	return argc;
 }
 
+/* What getopt_long refused, in one line. Its optopt is the option's
+ * value for a value missing or one given to a flag (--text=1), 0 for a
+ * long option it does not know. */
+static int bad_option(const char *arg, struct strbuf *err)
+{
+	for (const struct option *lo = long_options; optopt != 0 && lo->name != NULL; lo++) {
+		if (lo->val != optopt)
+			continue;
+		strbuf_printf(err, "mpiloom: --%s %s", lo->name,
+			      lo->has_arg == no_argument ? "takes no value" : "needs a value");
+		return 2;
+	}
+	if (optopt == 'n') {
+		strbuf_puts(err, "mpiloom: -n needs a value");
+		return 2;
+	}
+	strbuf_puts(err, "mpiloom: unknown or incomplete option '");
+	strbuf_escape(err, arg, strlen(arg));
+	strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --record, --reps, "
+			 "--step, --keys, --collectives, --time, --steps, --help, --version)");
+	return 2;
+}
+
 static int parse_scenario_args(int argc, char **argv, struct options *o, struct strbuf *err)
 {
 	opterr = 0;
 	optind = 1;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "n:", long_options, NULL)) != -1) {
-		if (c == '?' && optopt != 0 && strchr("n", optopt) != NULL) {
-			strbuf_printf(err, "mpiloom: -%c needs a value", optopt);
-			return 2;
-		}
-		if (c == '?' || c == ':') {
-			const char *bad = argv[optind - 1];
-			strbuf_puts(err, "mpiloom: unknown or incomplete option '");
-			strbuf_escape(err, bad, strlen(bad));
-			strbuf_puts(err, "' (valid: -n, --count, --root, --delay, --text, --record, --reps, "
-					 "--step, --keys, --collectives, --time, --steps, --help, --version)");
-			return 2;
-		}
+		if (c == '?' || c == ':')
+			return bad_option(argv[optind - 1], err);
 		if ((rc = parse_option(c, o, err)) != 0)
 			return rc;
 	}

@@ -17,6 +17,7 @@
 #include "cmd/program-run.h"
 #include "core/clock.h"
 #include "core/le.h"
+#include "core/quote.h"
 #include "core/xalloc.h"
 
 #define READ_CHUNK 65536
@@ -31,6 +32,14 @@ static int executable_file(const char *path)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
 }
 
+static int cannot_run(const char *prog, const char *why)
+{
+	char *name = quote_dup(prog);
+	fprintf(stderr, "mpiloom: cannot run %s: %s\n", name, why);
+	free(name);
+	return 2;
+}
+
 /* Before mpiexec starts, so that a typo is one clear line, not hydra's
  * page of messages. A name without '/' is looked up in PATH, as mpiexec
  * does. */
@@ -42,10 +51,7 @@ static int check_program(const char *prog)
 				  : !S_ISREG(sb.st_mode)      ? "not a regular file"
 				  : access(prog, X_OK) != 0   ? "not executable"
 							      : NULL;
-		if (why == NULL)
-			return 0;
-		fprintf(stderr, "mpiloom: cannot run %s: %s\n", prog, why);
-		return 2;
+		return why == NULL ? 0 : cannot_run(prog, why);
 	}
 	const char *path = getenv("PATH");
 	struct strbuf sb2 = STRBUF_INIT;
@@ -65,8 +71,7 @@ static int check_program(const char *prog)
 		p++;
 	}
 	strbuf_free(&sb2);
-	fprintf(stderr, "mpiloom: cannot run %s: no such program in PATH\n", prog);
-	return 2;
+	return cannot_run(prog, "no such program in PATH");
 }
 
 /* The build tree's library next to the binary (src/.libs), else the
@@ -102,8 +107,11 @@ static char *temp_log(void)
 	strbuf_printf(&sb, "%s/mpiloom-run.XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(sb.s);
 	if (fd < 0) {
-		fprintf(stderr, "mpiloom: cannot create a temporary file in %s: %s\n",
-			dir && *dir ? dir : "/tmp", strerror(errno));
+		int e = errno;
+		char *name = quote_dup(dir && *dir ? dir : "/tmp");
+		fprintf(stderr, "mpiloom: cannot create a temporary file in %s: %s\n", name,
+			strerror(e));
+		free(name);
 		strbuf_free(&sb);
 		return NULL;
 	}
@@ -138,7 +146,8 @@ static char **mpiexec_args(const struct options *o, const char *preload, const c
 	return args;
 }
 
-static void child(char **args, int out[2], int err[2], pid_t parent)
+/* name: args[0] quoted, made before the fork (no malloc after it) */
+static void child(char **args, const char *name, int out[2], int err[2], pid_t parent)
 {
 	/* an ignored signal stays ignored across exec: the program gets the
 	 * default, as it would from a shell */
@@ -151,7 +160,7 @@ static void child(char **args, int out[2], int err[2], pid_t parent)
 		_exit(127);
 	child_die_with_parent(parent);
 	execv(args[0], args);
-	dprintf(STDERR_FILENO, "mpiloom: cannot run %s: %s\n", args[0], strerror(errno));
+	dprintf(STDERR_FILENO, "mpiloom: cannot run %s: %s\n", name, strerror(errno));
 	_exit(127);
 }
 
@@ -170,9 +179,11 @@ static int spawn(struct progrun *pr, char **args)
 	}
 	fflush(NULL);
 	pid_t self = getpid();
+	char *name = quote_dup(args[0]);
 	pr->pid = fork();
 	if (pr->pid == 0)
-		child(args, out, err, self);
+		child(args, name, out, err, self);
+	free(name);
 	close(out[1]);
 	close(err[1]);
 	if (pr->pid < 0) {
@@ -212,11 +223,8 @@ int progrun_start(struct progrun *pr, const struct options *o)
 	int rc = check_program(pr->prog);
 	if (rc != 0)
 		return rc;
-	if (access(launch_mpiexec_path(), X_OK) != 0) {
-		fprintf(stderr, "mpiloom: cannot run %s: %s (set MPILOOM_MPIEXEC to MPICH's mpiexec)\n",
-			launch_mpiexec_path(), strerror(errno));
+	if (launch_check_mpiexec() != 0)
 		return 2;
-	}
 	char *lib = library_path();
 	if (lib == NULL) {
 		fprintf(stderr, "mpiloom: cannot find libmpiloom.so (looked next to this binary and "

@@ -13,6 +13,7 @@
 #include "cmd/program-run.h"
 #include "cmd/program-view.h"
 #include "core/clock.h"
+#include "core/quote.h"
 #include "tui/session.h"
 #include "tui/signals.h"
 #include "tui/tty.h"
@@ -84,9 +85,12 @@ static int exit_status(struct progview *pv, int rec_rc)
 {
 	/* rank 0 wrote a log's header: MPI_Init was traced, even if the
 	 * events died with the run */
-	if (pv->pr.st == NULL)
+	if (pv->pr.st == NULL) {
+		char *name = quote_dup(program_name(pv));
 		fprintf(stderr, "mpiloom: no MPI calls were traced: is %s linked dynamically "
-				"against MPICH?\n", program_name(pv));
+				"against MPICH?\n", name);
+		free(name);
+	}
 	switch (pv->stop) {
 	case STOP_SIGNAL:
 		return 128 + pv->signal;

@@ -10,14 +10,24 @@
 #include <unistd.h>
 
 #include "cmd/record.h"
+#include "core/quote.h"
 #include "core/trace.h"
 #include "core/xalloc.h"
 #include "log/writer.h"
 
 struct record {
 	struct log_writer *w;
-	char *path;
+	char *path; /* quoted, for messages */
 };
+
+static int cannot_record(const char *path)
+{
+	int e = errno;
+	char *name = quote_dup(path);
+	fprintf(stderr, "mpiloom: cannot record to %s: %s\n", name, strerror(e));
+	free(name);
+	return 2;
+}
 
 int record_check_path(const char *path)
 {
@@ -25,15 +35,11 @@ int record_check_path(const char *path)
 	int existed = stat(path, &sb) == 0;
 	/* O_NONBLOCK: a FIFO with no reader is refused at once, not waited on */
 	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "mpiloom: cannot record to %s: %s\n", path, strerror(errno));
-		return 2;
-	}
+	if (fd < 0)
+		return cannot_record(path);
 	close(fd);
-	if (!existed && unlink(path) != 0) {
-		fprintf(stderr, "mpiloom: cannot record to %s: %s\n", path, strerror(errno));
-		return 2;
-	}
+	if (!existed && unlink(path) != 0)
+		return cannot_record(path);
 	return 0;
 }
 
@@ -100,7 +106,7 @@ struct record *record_start(const char *path, const char *scenario, const struct
 		return NULL;
 	}
 	strbuf_free(&err);
-	r->path = xstrdup(path);
+	r->path = quote_dup(path);
 	struct trace_recorder rec = {r, on_event, on_rank_done, on_flush};
 	trace_set_recorder(&rec);
 	return r;

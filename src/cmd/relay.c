@@ -16,6 +16,7 @@
 
 #include "cmd/child.h"
 #include "cmd/relay.h"
+#include "core/quote.h"
 #include "tui/keys.h"
 #include "tui/signals.h"
 #include "tui/tty.h"
@@ -54,6 +55,7 @@ struct relay {
 	int stopped_by; /* the signal that ended the run, or 0 */
 	unsigned char out[RELAY_BUF];
 	size_t outlen;
+	char *name; /* argv[0] quoted for messages, before the fork */
 };
 
 /* Nor does an atexit handler: the relay whose terminal to restore if
@@ -145,11 +147,11 @@ static _Noreturn void relay_child(struct relay *r, char *const argv[], const sig
 	snprintf(columns, sizeof columns, "%d", cols);
 	if (dup2(r->child_stdin, STDIN_FILENO) < 0 || setenv("MPILOOM_UI", "1", 1) < 0 ||
 	    setenv("MPILOOM_LINES", lines, 1) < 0 || setenv("MPILOOM_COLUMNS", columns, 1) < 0) {
-		fprintf(stderr, "mpiloom: cannot prepare %s: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "mpiloom: cannot prepare %s: %s\n", r->name, strerror(errno));
 		_exit(127);
 	}
 	execv(argv[0], argv);
-	fprintf(stderr, "mpiloom: cannot run %s: %s\n", argv[0], strerror(errno));
+	fprintf(stderr, "mpiloom: cannot run %s: %s\n", r->name, strerror(errno));
 	_exit(127);
 }
 
@@ -186,7 +188,7 @@ static int relay_start(struct relay *r, char *const argv[])
 		fprintf(stderr, "mpiloom: sigprocmask: %s\n", strerror(errno));
 	if (r->child < 0) {
 		relay_restore(r);
-		fprintf(stderr, "mpiloom: cannot start %s: %s\n", argv[0], strerror(fork_errno));
+		fprintf(stderr, "mpiloom: cannot start %s: %s\n", r->name, strerror(fork_errno));
 		return -1;
 	}
 	close_fd(&r->child_stdin);
@@ -386,7 +388,7 @@ static void leave_screen(struct relay *r)
  * the signal's number when a rank was killed by one. */
 static void say_abnormal(const char *prog, int rc)
 {
-	const char *name = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+	char *name = quote_dup(strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog);
 	if (rc > 128 && rc < 128 + NSIG)
 		fprintf(stderr, "mpiloom: %s was killed by signal %d (%s)\n", name, rc - 128,
 			strsignal(rc - 128));
@@ -398,6 +400,7 @@ static void say_abnormal(const char *prog, int rc)
 	else
 		fprintf(stderr, "mpiloom: the run ended abnormally: %s exited with status %d\n", name,
 			rc);
+	free(name);
 }
 
 int relay_run(char *const argv[])
@@ -408,6 +411,7 @@ int relay_run(char *const argv[])
 	r.tty = STDIN_FILENO;
 	r.child_stdin = r.to_child = -1;
 	r.tty_open = 1;
+	r.name = quote_dup(argv[0]);
 	if (relay_setup(&r) == 0 && relay_start(&r, argv) == 0) {
 		relay_loop(&r);
 		/* stopped by a signal: the shell's rule, whatever mpiexec said */
@@ -422,5 +426,6 @@ int relay_run(char *const argv[])
 	signals_release(&r.sig);
 	close_fd(&r.to_child);
 	close_fd(&r.child_stdin);
+	free(r.name);
 	return rc;
 }

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/match.h"
+#include "core/quote.h"
 #include "core/xalloc.h"
 #include "export/export.h"
 #include "log/health.h"
@@ -70,26 +72,29 @@ const char *export_class_name(enum export_class c)
 	return (unsigned)c < XC_COUNT ? names[c] : "other";
 }
 
-static void put_path(struct strbuf *sb, const char *path)
+int export_refuse_log(const struct export_opts *opt, const char *path, struct strbuf *err)
 {
-	strbuf_escape(sb, path, strlen(path));
+	struct stat out, in;
+	if (stat(path, &out) != 0 || stat(opt->log, &in) != 0 || in.st_dev != out.st_dev ||
+	    in.st_ino != out.st_ino)
+		return 0;
+	strbuf_puts(err, "mpiloom: ");
+	quote_name(err, path);
+	strbuf_puts(err, " is the log being exported");
+	return 2;
 }
 
 int export_check_file(const struct export_opts *opt, struct strbuf *err)
 {
-	struct stat out, in;
+	struct stat out;
 	if (stat(opt->out, &out) != 0)
 		return 0;
-	if (stat(opt->log, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-		strbuf_puts(err, "mpiloom: ");
-		put_path(err, opt->out);
-		strbuf_puts(err, " is the log being exported");
+	if (export_refuse_log(opt, opt->out, err) != 0)
 		return 2;
-	}
 	if (opt->force)
 		return 0;
 	strbuf_puts(err, "mpiloom: ");
-	put_path(err, opt->out);
+	quote_name(err, opt->out);
 	strbuf_puts(err, " exists; --force overwrites it");
 	return 2;
 }
@@ -310,7 +315,7 @@ static void summary(const struct export_format *fmt, const struct export_opts *o
                     const struct stream *s)
 {
 	struct strbuf sb = STRBUF_INIT;
-	put_path(&sb, opt->out);
+	quote_name(&sb, opt->out);
 	strbuf_printf(&sb, ": %s, %llu events", fmt->what, (unsigned long long)s->events);
 	if (fmt->wants_messages)
 		strbuf_printf(&sb, ", %llu messages", (unsigned long long)s->messages);
@@ -398,6 +403,16 @@ static int usage_error(const char *msg)
 	return 2;
 }
 
+/* A decimal number first, as mpiloom's other numbers: strtod would also
+ * skip blanks and take "+5", "0x10", "inf". */
+static int decimal_start(const char *s)
+{
+	if (*s == '-')
+		s++;
+	return (isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]))) &&
+	       strpbrk(s, "xX") == NULL;
+}
+
 /* A time: a number with ns, us, ms or s after it (us when none). */
 static int parse_time(const char *arg, int64_t *ns)
 {
@@ -406,6 +421,8 @@ static int parse_time(const char *arg, int64_t *ns)
 		double ns;
 	} units[] = {{"", 1e3}, {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
 	char *end;
+	if (!decimal_start(arg))
+		return -1;
 	errno = 0;
 	double v = strtod(arg, &end);
 	if (errno != 0 || end == arg || !isfinite(v))
@@ -463,13 +480,24 @@ static int bad_time(const char *opt, const char *arg)
 	return rc;
 }
 
+/* getopt_long's optopt: the option's value when a value was missing or
+ * given to a flag (--force=1), 0 for an option it does not know. */
 static int bad_option(const char *arg)
 {
 	struct strbuf sb = STRBUF_INIT;
-	strbuf_puts(&sb, "unknown or incomplete option '");
-	strbuf_escape(&sb, arg, strlen(arg));
-	strbuf_puts(&sb,
-	            "' (valid: --otf2, --chrome, --svg, --csv, --from, --to, --time, --force, --help)");
+	const struct option *lo = export_options;
+	while (optopt != 0 && lo->name != NULL && lo->val != optopt)
+		lo++;
+	if (optopt != 0 && lo->name != NULL) {
+		strbuf_printf(&sb, "--%s %s", lo->name,
+		              lo->has_arg == no_argument ? "takes no value" : "needs a value");
+	} else {
+		strbuf_puts(&sb, "unknown or incomplete option '");
+		strbuf_escape(&sb, arg, strlen(arg));
+		strbuf_puts(&sb,
+		            "' (valid: --otf2, --chrome, --svg, --csv, --from, --to, --time, --force, "
+		            "--help)");
+	}
 	int rc = usage_error(strbuf_str(&sb));
 	strbuf_free(&sb);
 	return rc;

@@ -83,6 +83,10 @@ void export_steps_free(struct export_steps *x);
 /* For formats that write one file: refuses an existing OUT without
  * --force, and OUT that is the log itself in any case. */
 int export_check_file(const struct export_opts *opt, struct strbuf *err);
+/* 2 with the reason if path, which the export would write or remove, is
+ * the log: the same file (st_dev, st_ino) under any name, through
+ * symbolic or hard links. 0 otherwise. */
+int export_refuse_log(const struct export_opts *opt, const char *path, struct strbuf *err);
 /* The name an MPI call is known by ("MPI_Send"); a kind this version
  * does not know goes by its own name. */
 const char *export_call_name(const struct event *ev);

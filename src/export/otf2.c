@@ -38,6 +38,7 @@ const struct export_format export_otf2 = {
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/quote.h"
 #include "core/xalloc.h"
 #include "export/otf2.h"
 
@@ -92,11 +93,6 @@ int otf2_check(struct otf2 *x, OTF2_ErrorCode rc)
 
 /* ---- the output directory ---- */
 
-static void put_path(struct strbuf *sb, const char *path)
-{
-	strbuf_escape(sb, path, strlen(path));
-}
-
 static char *join(const char *dir, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -146,20 +142,48 @@ static int remove_archive(const char *dir)
 	return rc;
 }
 
+/* What the archive writes (OTF2 truncates, --force removes): DIR itself,
+ * its anchor and definitions, and traces/ with everything in it, rank
+ * files or not (rmdir needs it empty). None may be the log. */
+static int refuse_log(const struct export_opts *opt, struct strbuf *err)
+{
+	static const char *const names[] = {ARCHIVE ".otf2", ARCHIVE ".def", ARCHIVE};
+	int rc = export_refuse_log(opt, opt->out, err);
+	for (size_t i = 0; rc == 0 && i < sizeof names / sizeof names[0]; i++) {
+		char *p = join(opt->out, names[i]);
+		rc = export_refuse_log(opt, p, err);
+		free(p);
+	}
+	char *sub = join(opt->out, ARCHIVE);
+	DIR *d = rc == 0 ? opendir(sub) : NULL;
+	for (struct dirent *e; d != NULL && rc == 0 && (e = readdir(d)) != NULL;) {
+		char *p = join(sub, e->d_name);
+		rc = export_refuse_log(opt, p, err);
+		free(p);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(sub);
+	return rc;
+}
+
 static int otf2_prepare(const struct export_opts *opt, struct strbuf *err)
 {
 	struct stat sb;
 	if (stat(opt->out, &sb) != 0)
 		return 0;
+	if (refuse_log(opt, err) != 0)
+		return 2;
 	strbuf_puts(err, "mpiloom: ");
-	put_path(err, opt->out);
+	quote_name(err, opt->out);
 	if (!S_ISDIR(sb.st_mode)) {
 		strbuf_puts(err, " exists and is not a directory");
 		return 2;
 	}
-	if (opt->force || (!exists(opt->out, ARCHIVE ".otf2") && !exists(opt->out, ARCHIVE))) {
-		strbuf_reset(
-		    err); /* --force: the old archive goes once the log proves usable */
+	if (opt->force || (!exists(opt->out, ARCHIVE ".otf2") &&
+	                   !exists(opt->out, ARCHIVE ".def") && !exists(opt->out, ARCHIVE))) {
+		/* --force: the old archive goes once the log proves usable */
+		strbuf_reset(err);
 		return 0;
 	}
 	strbuf_puts(err, " holds an OTF2 archive; --force overwrites it");
@@ -196,7 +220,7 @@ static void *otf2_open(const struct export_info *in, struct strbuf *err)
 {
 	if (in->opt->force && remove_archive(in->opt->out) != 0) {
 		strbuf_puts(err, "cannot remove the old archive in ");
-		put_path(err, in->opt->out);
+		quote_name(err, in->opt->out);
 		strbuf_printf(err, ": %s", strerror(errno));
 		return NULL;
 	}
@@ -213,7 +237,7 @@ static void *otf2_open(const struct export_info *in, struct strbuf *err)
 	    otf2_check(x, OTF2_Archive_SetSerialCollectiveCallbacks(x->archive)) != 0 ||
 	    otf2_check(x, OTF2_Archive_OpenEvtFiles(x->archive)) != 0) {
 		strbuf_puts(err, "cannot write ");
-		put_path(err, in->opt->out);
+		quote_name(err, in->opt->out);
 		strbuf_printf(err, ": %s",
 		              x->error.len ? strbuf_str(&x->error) : "OTF2 failed");
 		if (x->archive != NULL)

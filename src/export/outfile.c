@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "core/quote.h"
 #include "core/xalloc.h"
 #include "export/outfile.h"
 
@@ -141,7 +142,7 @@ int outfile_create(struct outfile *o, const char *path, int force, struct strbuf
 	int fd = open(path, flags, 0666);
 	if (fd < 0) {
 		strbuf_puts(err, "cannot write ");
-		strbuf_escape(err, path, strlen(path));
+		quote_name(err, path);
 		strbuf_printf(err, ": %s", strerror(errno));
 		return -1;
 	}
@@ -194,7 +195,7 @@ int outfile_close(struct outfile *o, struct strbuf *err)
 	int rc = 0;
 	if (o->err != 0) {
 		strbuf_puts(err, "cannot write ");
-		strbuf_escape(err, o->path, strlen(o->path));
+		quote_name(err, o->path);
 		strbuf_printf(err, ": %s", strerror(o->err));
 		rc = -1;
 	}

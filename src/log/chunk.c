@@ -8,6 +8,7 @@
 #include "core/crc32.h"
 #include "core/event.h"
 #include "core/le.h"
+#include "core/quote.h"
 #include "core/xalloc.h"
 #include "log/chunk.h"
 #include "log/format.h"
@@ -272,8 +273,8 @@ int chunk_file_header(struct src *s, const char *name, struct log_header *h, uin
 	size_t got;
 	const uint8_t *p = src_map(s, 0, HDR_LENGTH + 4, &got);
 	if (got < FILE_MAGIC_LEN || memcmp(p, FILE_MAGIC, FILE_MAGIC_LEN) != 0) {
-		if (s->read_errno != 0) {
-			chunk_cannot_read(err, name, strerror(s->read_errno));
+		if (s->read_errno != 0) { /* name is quoted already */
+			strbuf_printf(err, "%s: cannot read: %s", name, strerror(s->read_errno));
 			return -1;
 		}
 		return header_error(err, name, "not an mpiloom log");
@@ -325,7 +326,9 @@ int chunk_file_header_ready(struct src *s)
 	return 1;
 }
 
+/* Messages name a file quoted (core/quote.h): "NAME: cannot read: ..." */
 void chunk_cannot_read(struct strbuf *err, const char *path, const char *reason)
 {
-	strbuf_printf(err, "%s: cannot read: %s", path, reason);
+	quote_name(err, path);
+	strbuf_printf(err, ": cannot read: %s", reason);
 }

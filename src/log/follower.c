@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/le.h"
+#include "core/quote.h"
 #include "core/xalloc.h"
 #include "log/chunk.h"
 #include "log/follower.h"
@@ -52,7 +53,10 @@ static int follow_header(struct log_follower *f, const struct log_sink *sink, st
 	struct log_header h;
 	memset(&h, 0, sizeof h);
 	uint64_t end;
-	if (chunk_file_header(&f->src, f->path, &h, &end, err) != 0) {
+	char *name = quote_dup(f->path);
+	int rc = chunk_file_header(&f->src, name, &h, &end, err);
+	free(name);
+	if (rc != 0) {
 		log_header_free(&h);
 		return -1;
 	}

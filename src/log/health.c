@@ -1,14 +1,9 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
+#include "core/quote.h"
 #include "log/health.h"
-
-static void escaped(struct strbuf *sb, const char *s)
-{
-	strbuf_escape(sb, s ? s : "", s ? strlen(s) : 0);
-}
 
 /* Damage that is neither a cut nor a bad chunk: records that did not
  * decode, or an end record that counts other events than were found. */
@@ -40,7 +35,7 @@ void loghealth_say(const char *path, const struct log_report *rep)
 		loghealth_damage(&sb, rep);
 	fputs("mpiloom: ", stderr);
 	struct strbuf name = STRBUF_INIT;
-	escaped(&name, path);
+	quote_name(&name, path);
 	fprintf(stderr, "%s: %s\n", strbuf_str(&name), strbuf_str(&sb));
 	strbuf_free(&name);
 	strbuf_free(&sb);

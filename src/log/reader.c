@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/le.h"
+#include "core/quote.h"
 #include "log/chunk.h"
 #include "log/format.h"
 #include "log/reader.h"
@@ -251,7 +252,9 @@ int log_stream(const char *path, const struct log_stream_sink *sink, struct log_
 	if (fd < 0)
 		return 2;
 	struct src s = {fd, NULL, 0, 0, (uint64_t)sb.st_size, NULL, 0, 0};
-	int rc = read_log_into(&s, path, sink, h, rep, err);
+	char *name = quote_dup(path);
+	int rc = read_log_into(&s, name, sink, h, rep, err);
+	free(name);
 	free(s.own);
 	(void)close(fd);
 	return rc;

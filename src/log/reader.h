@@ -46,7 +46,8 @@ void log_report_free(struct log_report *r);
  * log_report_free) whatever the return. */
 int log_read(const char *path, struct store **out, struct log_header *h, struct log_report *rep,
 	     struct strbuf *err);
-/* The same from memory; name is used in messages. */
+/* The same from memory; name is used in messages as it is (a file's path
+ * is quoted, as core/quote.h does). */
 int log_read_buffer(const uint8_t *data, size_t size, const char *name, struct store **out,
 		    struct log_header *h, struct log_report *rep, struct strbuf *err);
 

@@ -9,6 +9,7 @@
 
 #include "core/crc32.h"
 #include "core/le.h"
+#include "core/quote.h"
 #include "core/xalloc.h"
 #include "log/format.h"
 #include "log/writer.h"
@@ -25,7 +26,7 @@ struct rank_total {
 
 struct log_writer {
 	int fd;
-	char *path;	  /* for messages */
+	char *path;	  /* for messages, quoted */
 	uint8_t *buf;	  /* the chunk being built: CHUNK_HEAD bytes, then payload */
 	size_t len;	  /* events payload bytes in buf */
 	uint32_t count;	  /* events in buf */
@@ -285,22 +286,29 @@ static void writer_free(struct log_writer *w)
 	free(w);
 }
 
+static void cannot_record(struct strbuf *err, const char *path, const char *reason)
+{
+	strbuf_puts(err, "cannot record to ");
+	quote_name(err, path);
+	strbuf_printf(err, ": %s", reason);
+}
+
 struct log_writer *log_writer_open(const char *path, const struct log_header *h,
 				   struct strbuf *err)
 {
 	const char *problem = header_problem(h);
 	if (problem != NULL) {
-		strbuf_printf(err, "cannot record to %s: %s", path, problem);
+		cannot_record(err, path, problem);
 		return NULL;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0666);
 	if (fd < 0) {
-		strbuf_printf(err, "cannot record to %s: %s", path, strerror(errno));
+		cannot_record(err, path, strerror(errno));
 		return NULL;
 	}
 	struct log_writer *w = xcalloc(1, sizeof *w);
 	w->fd = fd;
-	w->path = xstrdup(path);
+	w->path = quote_dup(path);
 	w->buf = xmalloc(CHUNK_HEAD + WRITER_PAYLOAD);
 	if (write_header(w, h) != 0) {
 		strbuf_puts(err, strbuf_str(&w->error));

@@ -7,6 +7,7 @@
 #include "view/narrate.h"
 #include "view/payload.h"
 #include "view/timeline.h"
+#include "view/view.h"
 
 static void put_who(struct strbuf *sb, const char *what, int32_t v)
 {
@@ -91,7 +92,7 @@ static void message_line(struct strbuf *sb, const struct store *st, struct event
 	char a[32], b[32], lat[24];
 	at_us(a, sizeof a, s->t_begin);
 	at_us(b, sizeof b, event_end(r));
-	timeline_format_time(lat, sizeof lat, event_end(r) - s->t_begin);
+	timeline_format_time(lat, sizeof lat, view_elapsed(s->t_begin, event_end(r)));
 	strbuf_printf(sb, "message %u.%u: rank %u sends at %s -> rank %u has it at %s (%s)",
 		      s->rank, s->seq, s->rank, a, r->rank, b, lat);
 }

@@ -363,9 +363,16 @@ static void draw_links(const struct plot *p, struct timeline_layout *lay)
 	}
 }
 
+/* Magnitudes in unsigned arithmetic: a damaged log's INT64_MIN has no
+ * int64_t negation. */
+static uint64_t magnitude(int64_t v)
+{
+	return v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+}
+
 void timeline_format_time(char *buf, size_t size, int64_t ns)
 {
-	double a = (double)(ns < 0 ? -ns : ns);
+	double a = (double)magnitude(ns);
 	const char *sign = ns < 0 ? "-" : "";
 	if (a >= 1e9)
 		snprintf(buf, size, "%s%.3gs", sign, a / 1e9);
@@ -385,9 +392,9 @@ void timeline_axis_label(char *buf, size_t size, int64_t t, int64_t step)
 		int64_t ns;
 		const char *name;
 	} units[] = {{1000000000, "s"}, {1000000, "ms"}, {1000, "us"}, {1, "ns"}};
-	int64_t a = t < 0 ? -t : t;
+	uint64_t a = magnitude(t);
 	size_t u = 0;
-	while (u < 3 && a < units[u].ns)
+	while (u < 3 && a < (uint64_t)units[u].ns)
 		u++;
 	int decimals = 0;
 	for (int64_t q = units[u].ns; q > step && decimals < 9; q /= 10)

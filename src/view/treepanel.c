@@ -8,6 +8,7 @@
 #include "core/xalloc.h"
 #include "view/timeline.h"
 #include "view/treepanel.h"
+#include "view/view.h"
 
 #define MAX_LEVELS 64
 #define MAX_EVENTS_PER_RANK 100000 /* beyond this it is not a lecture sum */
@@ -149,7 +150,7 @@ static void level_line(const struct store *st, int64_t horizon, struct node *nod
 	}
 	if (hi > lo && lo != INT64_MAX) {
 		char w[24];
-		timeline_format_time(w, sizeof w, hi - lo);
+		timeline_format_time(w, sizeof w, view_elapsed(lo, hi));
 		snprintf(wall, sizeof wall, "   wall %s", w);
 	}
 	fit_line(sb, head, strbuf_str(&items), wall, width);

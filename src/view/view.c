@@ -106,6 +106,15 @@ void view_extent(const struct store *st, int64_t *first, int64_t *last)
 	*last = hi;
 }
 
+int64_t view_elapsed(int64_t from, int64_t to)
+{
+	/* exact in unsigned arithmetic, which cannot overflow */
+	uint64_t d = to >= from ? (uint64_t)to - (uint64_t)from : (uint64_t)from - (uint64_t)to;
+	if (to >= from)
+		return d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d;
+	return d >= (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)d;
+}
+
 /* The latest start of a call some rank is in now, or INT64_MIN. */
 static int64_t pending_extent(const struct store *st)
 {

@@ -35,6 +35,9 @@ void view_init(struct view *v);
  * (view_extent leaves them out when there is anything else). */
 int view_frames_run(const struct event *e);
 void view_extent(const struct store *st, int64_t *first, int64_t *last);
+/* to - from, held to int64_t's range: a damaged log's times may lie more
+ * than 2^63 ns apart. */
+int64_t view_elapsed(int64_t from, int64_t to);
 void view_fit(struct view *v, const struct store *st);
 void view_zoom(struct view *v, int in);
 void view_scroll(struct view *v, int direction);
