@@ -146,3 +146,99 @@ rc=0
 with_preload "$MPILOOM" replay "$log" >"$out" 2>"$err" </dev/null || rc=$?
 assert_eq "$rc" 2 "replay without a terminal"
 echo "ok replay refuses a pipe"
+
+# --record is written as the run goes on (every 100 ms), in every mode: a
+# recording that a kill cuts short holds the run up to about then, not
+# just its header (run --text once wrote it all at the end)
+ticker=$top_builddir/tests/programs/ticker
+[ -x "$ticker" ] || { echo "no $ticker: make check builds it" >&2; exit 99; }
+
+# info_events FILE: the events a growing (or cut) file holds, -1 if unreadable
+info_events() {
+	_irc=0
+	"$MPILOOM" info "$1" >"$tmp/info" 2>&1 || _irc=$?
+	if [ "$_irc" -ne 0 ] && [ "$_irc" -ne 4 ]; then
+		echo -1
+		return
+	fi
+	sed -n 's/^events: \([0-9]*\) .*/\1/p' "$tmp/info"
+}
+
+# last_tick: the last tick the ticker's rank 0 said, 0 before the first
+last_tick() {
+	_t=$(sed -n 's/^\[stdout\] ticker: tick \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+	echo "${_t:-0}"
+}
+
+# gone PATTERN WHAT: within 20 s no process matches
+gone() {
+	_deadline=$(($(date +%s) + 20))
+	while pgrep -f "$1" >/dev/null; do
+		[ "$(date +%s)" -le "$_deadline" ] || fail "$2: processes left behind"
+		sleep 0.2
+	done
+}
+
+# front_of REC: the mpiloom that timeout started for the run recording to
+# REC (the background job is a subshell of with_preload; the ranks of a
+# scenario are mpiloom processes too)
+front_of() {
+	pgrep -P "$(pgrep -f "^timeout -k 5 60 .*--record $1 " | head -n 1)"
+}
+
+# a failing check must not leave the run going: its front stops it
+trap 'f=$(front_of "$rec"); [ -z "$f" ] || kill $f; rm -rf "$tmp"' EXIT
+
+rec=$tmp/grow.loom
+cmd="$MPILOOM run -n 3 --text --record $rec -- $ticker 50 41"
+: >"$out"
+with_preload timeout -k 5 60 "$MPILOOM" run -n 3 --text --record "$rec" -- "$ticker" 50 41 \
+	</dev/null >"$out" 2>"$err" &
+bg=$!
+deadline=$(($(date +%s) + 40))
+while [ "$(last_tick)" -lt 20 ] && [ "$(date +%s)" -le "$deadline" ]; do
+	sleep 0.1
+done
+[ "$(last_tick)" -ge 20 ] || fail "the ticker never reached tick 20"
+n=$(info_events "$rec")
+# 20 ticks: 3 ranks' init and 20 barriers each, less the last flushes'
+[ "$n" -ge 30 ] || fail "run --text --record: after 20 ticks the file holds $n events: $(cat "$tmp/info")"
+# SIGKILL: no clean-up runs, what is on disk is all there is (the front,
+# not the background job: that is a subshell of with_preload)
+front=$(front_of "$rec")
+tick=$(last_tick)
+kill -9 "$front"
+wait "$bg" 2>/dev/null
+gone "$ticker 50 41" "run --text, front killed"
+b=$("$MPILOOM" dump "$rec" 2>/dev/null | grep -Ec '^ *[0-9.]+ r0 #[0-9]+ barrier')
+# tick N is said after rank 0's Nth barrier; 8 ticks are 400 ms: two
+# flushes of 100 ms and the time to see the line, on a loaded machine
+[ "$b" -ge $((tick - 8)) ] ||
+	fail "run --text: killed at tick $tick, the recording holds $b of rank 0's barriers"
+echo "ok run --text --record written as it runs: $n events at tick 20, $b barriers of $tick after kill -9"
+
+# a scenario's recording (rank 0 writes it): the same; a call every 2 s
+# on each rank, so that the run is still going when the file has them
+rec=$tmp/grow-scenario.loom
+cmd="$MPILOOM -n 4 --text --delay 2000 --record $rec linear-sum"
+with_preload timeout -k 5 60 "$MPILOOM" -n 4 --text --delay 2000 --record "$rec" linear-sum \
+	</dev/null >"$out" 2>"$err" &
+bg=$!
+deadline=$(($(date +%s) + 40))
+n=0
+while [ "$n" -lt 8 ] && [ "$(date +%s)" -le "$deadline" ] && kill -0 "$bg" 2>/dev/null; do
+	sleep 0.2
+	[ -s "$rec" ] && n=$(info_events "$rec")
+done
+[ "$n" -ge 8 ] || fail "scenario --record: the running file holds $n events"
+front=$(front_of "$rec")
+[ -n "$front" ] || fail "scenario --record: the run ended too soon for the test"
+kill -9 "$front"
+wait "$bg" 2>/dev/null
+gone "record $rec linear-sum" "scenario, launcher killed"
+m=$(info_events "$rec")
+[ "$m" -ge "$n" ] || fail "scenario --record: $n events while running, $m after the kill"
+# the run ended with its launcher: no rank got to write the end
+grep -q '^health: TRUNCATED' "$tmp/info" ||
+	fail "scenario --record: the run went on after its launcher was killed: $(cat "$tmp/info")"
+echo "ok scenario --record written as it runs: $m events after kill -9"

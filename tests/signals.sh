@@ -10,34 +10,8 @@ DEADLOCK=$top_builddir/tests/programs/deadlock
 
 # Processes of this test's runs: a front (its arguments name a recording
 # of this test), an mpiexec or a rank of the deadlocked program, a
-# scenario's launcher, mpiexec or rank. Not the pane's shell, whose
-# command line names them all.
-leftovers() {
-	pgrep -f "^([^ ]*/mpiloom run .*$tmp/rec-|[^ ]*mpiexec[^ ]* .*($DEADLOCK|--step tree-sum)|$DEADLOCK|[^ ]*/mpiloom -n 3 --step tree-sum)" 2>/dev/null | wc -l
-}
-
-wait_no_leftovers() { # WHAT
-	deadline=$(( $(date +%s) + 20 ))
-	while [ "$(leftovers)" -ne 0 ]; do
-		[ "$(date +%s)" -le "$deadline" ] || {
-			ps -eo pid,ppid,args | grep -E "rec-|deadlock" | grep -v grep >&2
-			fail "$1: processes left behind"
-		}
-		sleep 0.2
-	done
-}
-
-# the pid of the front: the pane's shell's child
-front_pid() {
-	shell=$(T display-message -p -t ui '#{pane_pid}')
-	deadline=$(( $(date +%s) + 30 ))
-	while [ "$(date +%s)" -le "$deadline" ]; do
-		p=$(pgrep -P "$shell" | head -n 1)
-		[ -n "$p" ] && { echo "$p"; return 0; }
-		sleep 0.1
-	done
-	fail "no front in the pane"
-}
+# scenario's launcher, mpiexec or rank (see wait_no_leftovers).
+leftover_pattern="^([^ ]*/mpiloom run .*$tmp/rec-|[^ ]*mpiexec[^ ]* .*($DEADLOCK|--step tree-sum)|$DEADLOCK|[^ ]*/mpiloom -n 3 --step tree-sum)"
 
 readable() { # REC WHAT
 	"$top_builddir/src/mpiloom" info "$1" >"$tmp/info" 2>&1

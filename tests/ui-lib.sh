@@ -91,3 +91,29 @@ quit() {
 	finished
 	grep -q "^EXIT=$_status\$" "$tmp/exit" || fail "$_what: $(cat "$tmp/exit")"
 }
+
+# front_pid: the pid of the front, the pane's shell's child
+front_pid() {
+	shell=$(T display-message -p -t ui '#{pane_pid}')
+	deadline=$(( $(date +%s) + 30 ))
+	while [ "$(date +%s)" -le "$deadline" ]; do
+		p=$(pgrep -P "$shell" | head -n 1)
+		[ -n "$p" ] && { echo "$p"; return 0; }
+		sleep 0.1
+	done
+	fail "no front in the pane"
+}
+
+# wait_no_leftovers WHAT: within 20 s no process matches the script's
+# leftover_pattern (for pgrep -f: its runs' fronts, mpiexecs and ranks,
+# not the pane's shell, whose command line names them all)
+wait_no_leftovers() {
+	deadline=$(( $(date +%s) + 20 ))
+	while pgrep -f "$leftover_pattern" >/dev/null 2>&1; do
+		[ "$(date +%s)" -le "$deadline" ] || {
+			ps -o pid,ppid,args -p "$(pgrep -d, -f "$leftover_pattern")" >&2
+			fail "$1: processes left behind"
+		}
+		sleep 0.2
+	done
+}

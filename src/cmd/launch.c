@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmd/child.h"
 #include "cmd/launch.h"
 #include "cmd/relay.h"
 #include "core/quote.h"
@@ -80,6 +81,7 @@ static int run_plain(char **args)
 		return 2;
 	}
 	char *name = quote_dup(args[0]); /* for the child's message */
+	pid_t self = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "mpiloom: cannot start mpiexec: %s\n", strerror(errno));
@@ -95,6 +97,9 @@ static int run_plain(char **args)
 			fprintf(stderr, "mpiloom: /dev/null: %s\n", strerror(errno));
 			_exit(127);
 		}
+		/* a kill of this process (SIGKILL: no handler) ends the run
+		 * too, rather than leave every rank running unwatched */
+		child_die_with_parent(self);
 		execv(args[0], args);
 		fprintf(stderr, "mpiloom: cannot run %s: %s\n", name, strerror(errno));
 		_exit(127);

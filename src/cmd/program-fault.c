@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "cmd/program-fault.h"
+#include "core/xalloc.h"
 
 static const struct event *last_event(const struct store *st, uint32_t rank)
 {
@@ -94,6 +95,35 @@ static int bad_termination(const struct progfault_in *in, struct strbuf *lines, 
 	return n;
 }
 
+static int by_time(const void *a, const void *b)
+{
+	const struct event *x = *(const struct event *const *)a;
+	const struct event *y = *(const struct event *const *)b;
+	if (x->t_begin != y->t_begin)
+		return x->t_begin < y->t_begin ? -1 : 1;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* The ranks that called exit(3) before MPI_Finalize (fatal.c records it),
+ * the first to leave first: mpiexec kills the others then, and its own
+ * report may name one of those. */
+static int early_exits(const struct progfault_in *in, struct strbuf *lines, int n)
+{
+	uint32_t nranks = in->st != NULL ? store_nranks(in->st) : 0, k = 0;
+	const struct event **exits = xcalloc(nranks ? nranks : 1, sizeof *exits);
+	for (uint32_t r = 0; r < nranks; r++) {
+		const struct event *e = last_event(in->st, r);
+		if (e != NULL && e->kind == EV_EXIT)
+			exits[k++] = e;
+	}
+	qsort(exits, k, sizeof *exits, by_time);
+	for (uint32_t i = 0; i < k; i++)
+		say(lines, &n, "rank %u called exit(%d) before MPI_Finalize", exits[i]->rank,
+		    exits[i]->tag);
+	free(exits);
+	return n;
+}
+
 /* Aborts first: the cause, before the ranks it took down. */
 static int rank_ends(const struct progfault_in *in, int culprit, int anything, struct strbuf *lines,
 		     int n)
@@ -108,7 +138,8 @@ static int rank_ends(const struct progfault_in *in, int culprit, int anything, s
 		const struct event *e = last_event(in->st, r);
 		if (e == NULL)
 			say(lines, &n, "rank %u made no traced call", r);
-		else if (e->kind != EV_FINALIZE && e->kind != EV_ABORT && (int)r != culprit)
+		else if (e->kind != EV_FINALIZE && e->kind != EV_ABORT && e->kind != EV_EXIT &&
+			 (int)r != culprit)
 			say(lines, &n, "rank %u did not reach MPI_Finalize (last traced call: %s)", r,
 			    event_kind_name(e->kind));
 	}
@@ -125,6 +156,7 @@ int progfault_describe(const struct progfault_in *in, struct strbuf *lines)
 		say(lines, &n, "stopped after the time limit of %ld s (--timeout)", in->timeout_s);
 	else if (in->stop == STOP_SIGNAL)
 		say(lines, &n, "stopped by a signal before the program ended");
+	n = early_exits(in, lines, n);
 	if (failed && in->stop == STOP_NONE)
 		n = bad_termination(in, lines, n, &culprit);
 	n = rank_ends(in, culprit, failed, lines, n);

@@ -302,6 +302,13 @@ static void on_header(void *ctx, const struct log_header *h)
 	pr->hdr.scenario = xstrdup(h->scenario ? h->scenario : "");
 	pr->hdr.args = xstrdup(h->args ? h->args : "");
 	pr->hdr.host = xstrdup(h->host ? h->host : "");
+	/* rank 0 holds the file open now, and so does the follower: without
+	 * a name, it goes with the last of them even if this process is
+	 * killed (SIGKILL runs no clean-up) */
+	if (unlink(pr->log_path) == 0) {
+		free(pr->log_path);
+		pr->log_path = NULL;
+	}
 	if (pr->rec_path != NULL)
 		open_recording(pr, h);
 }
@@ -399,10 +406,15 @@ int progrun_poll(struct progrun *pr, int ms)
 		read_stream(pr, i);
 	int64_t now = clock_now_ns();
 	reap(pr, now);
-	if (pr->live || pr->st == NULL)
+	/* the --record file is written as the run goes on, in every mode:
+	 * what a kill of this process or a full disk cuts short holds the
+	 * run up to about the last flush, not just its header */
+	int flush_due = pr->rec_path != NULL && now - pr->last_flush >= FLUSH_NS;
+	if (pr->live || pr->st == NULL || flush_due)
 		follow(pr);
-	if (pr->rec != NULL && now - pr->last_flush >= FLUSH_NS) {
-		log_writer_flush(pr->rec);
+	if (flush_due) {
+		if (pr->rec != NULL)
+			log_writer_flush(pr->rec);
 		pr->last_flush = now;
 	}
 	int done = pr->exited && pr->fds[0] < 0 && pr->fds[1] < 0;

@@ -21,7 +21,7 @@ struct progrun {
 	int exited;
 	int wait_status;
 	int64_t kill_at; /* > 0: the group gets SIGKILL at this time (ns) */
-	char *log_path; /* the temporary log rank 0 writes */
+	char *log_path; /* the temporary log rank 0 writes; NULL once unlinked */
 	struct log_follower *fol;
 	struct store *st; /* NULL until the log's header came */
 	struct log_header hdr;
@@ -37,7 +37,8 @@ struct progrun {
 	const char *prog; /* as given, for a recording without rank 0's header */
 	/* 1: read the events as they come (a screen shows them); 0: only
 	 * once the program ended, so that following costs the ranks no
-	 * processor time while they run (the text view prints at the end) */
+	 * processor time while they run (the text view prints at the end),
+	 * or every 100 ms for a --record file */
 	int live;
 };
 

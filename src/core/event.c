@@ -39,6 +39,7 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_ALLTOALLV] = "alltoallv", [EV_COMM_SPLIT] = "comm_split",
 	[EV_COMM_DUP] = "comm_dup",   [EV_CART_CREATE] = "cart_create",
 	[EV_COMM_FREE] = "comm_free", [EV_IBSEND] = "ibsend",	  [EV_IRSEND] = "irsend",
+	[EV_EXIT] = "exit",
 };
 
 static const struct {

@@ -57,6 +57,9 @@ enum event_kind {
 	EV_COMM_FREE,
 	EV_IBSEND,
 	EV_IRSEND,
+	/* Not a call: the rank left by exit(3) (or main's return) before
+	 * MPI_Finalize; tag holds the exit status. */
+	EV_EXIT,
 	EV_KIND_COUNT
 };
 

@@ -26,6 +26,7 @@ static const char *const call_names[EV_KIND_COUNT] = {
     [EV_SCATTER] = "MPI_Scatter",     [EV_REDUCE] = "MPI_Reduce",
     [EV_ALLREDUCE] = "MPI_Allreduce", [EV_PACK] = "MPI_Pack",
     [EV_UNPACK] = "MPI_Unpack",       [EV_ABORT] = "MPI_Abort",
+    [EV_EXIT] = "exit",
 };
 
 const char *export_call_name(const struct event *ev)
@@ -55,6 +56,7 @@ enum export_class export_class_of(const struct event *ev)
 	case EV_FINALIZE:
 	case EV_RESULT:
 	case EV_ABORT:
+	case EV_EXIT:
 		return XC_SETUP;
 	default:
 		return XC_OTHER;

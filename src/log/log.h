@@ -10,8 +10,15 @@
 #include <stdint.h>
 
 #define LOG_FORMAT_VERSION 2
-/* Events per chunk: the most a crash of the recording process can lose. */
+/* Events per chunk, at most (readers refuse more). */
 #define LOG_CHUNK_EVENTS 4096
+/* A disk that fills up cuts the file inside a chunk, and what it costs is
+ * that chunk: writers start a new events chunk before one would pass
+ * LOG_CHUNK_BYTES of records, the first ones smaller still, from
+ * LOG_CHUNK_FIRST_BYTES doubling, so that a nearly full disk keeps some
+ * (a full 4096-event chunk is 256 KiB or more: a small disk held none). */
+#define LOG_CHUNK_FIRST_BYTES 1024
+#define LOG_CHUNK_BYTES	      16384
 /* Longest header string (scenario, args, host) and result text. */
 #define LOG_STRING_MAX 4096
 #define LOG_TEXT_MAX   (4 << 20)

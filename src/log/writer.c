@@ -14,8 +14,10 @@
 #include "log/format.h"
 #include "log/writer.h"
 
-/* Room for a full events chunk; a result chunk gets a buffer of its own. */
+/* Room for a rank totals chunk, larger than any events chunk; a result
+ * chunk gets a buffer of its own. */
 #define WRITER_PAYLOAD (LOG_CHUNK_EVENTS * EVENT_RECORD_WIRE_SIZE)
+_Static_assert(WRITER_PAYLOAD >= LOG_CHUNK_BYTES, "the writer's buffer must hold an events chunk");
 _Static_assert(WRITER_PAYLOAD >= LOG_CHUNK_EVENTS * TOTAL_SIZE,
 	       "the writer's buffer must hold a rank totals chunk");
 
@@ -30,6 +32,7 @@ struct log_writer {
 	uint8_t *buf;	  /* the chunk being built: CHUNK_HEAD bytes, then payload */
 	size_t len;	  /* events payload bytes in buf */
 	uint32_t count;	  /* events in buf */
+	size_t cap;	  /* payload bytes at which buf is written */
 	uint64_t written; /* events in chunks written */
 	struct rank_total *totals;
 	size_t ntotals;
@@ -42,6 +45,11 @@ struct log_writer {
 static int failed(const struct log_writer *w)
 {
 	return w->error.len > 0;
+}
+
+const char *log_writer_error(const struct log_writer *w)
+{
+	return failed(w) ? w->error.s : NULL;
 }
 
 static int fail(struct log_writer *w, const char *fmt, ...)
@@ -103,6 +111,8 @@ static int flush_events(struct log_writer *w)
 		return 0;
 	int rc = emit_chunk(w, w->buf, CHUNK_EVENTS, w->len, w->count);
 	w->written += w->count;
+	if (w->cap < LOG_CHUNK_BYTES)
+		w->cap *= 2;
 	w->len = 0;
 	w->count = 0;
 	return rc;
@@ -171,7 +181,7 @@ int log_writer_add(struct log_writer *w, const struct event *ev, const uint8_t *
 	event_encode(&e, rec);
 	event_copy_preview(rec + EVENT_WIRE_SIZE, preview, e.preview_len);
 	w->len += EVENT_WIRE_SIZE + e.preview_len;
-	if (++w->count == LOG_CHUNK_EVENTS)
+	if (++w->count == LOG_CHUNK_EVENTS || w->len + EVENT_RECORD_WIRE_SIZE > w->cap)
 		return flush_events(w);
 	return 0;
 }
@@ -194,7 +204,7 @@ int log_writer_result(struct log_writer *w, const struct log_result *r)
 int log_writer_output(struct log_writer *w, enum output_stream stream, int64_t t_ns,
 		      const void *bytes, size_t n)
 {
-	if (flush_events(w) != 0)
+	if (failed(w) || flush_events(w) != 0)
 		return -1;
 	const uint8_t *p = bytes;
 	uint8_t *chunk = xmalloc(CHUNK_HEAD + OUTPUT_FIXED + OUTPUT_CHUNK_MAX);
@@ -310,6 +320,7 @@ struct log_writer *log_writer_open(const char *path, const struct log_header *h,
 	w->fd = fd;
 	w->path = quote_dup(path);
 	w->buf = xmalloc(CHUNK_HEAD + WRITER_PAYLOAD);
+	w->cap = LOG_CHUNK_FIRST_BYTES;
 	if (write_header(w, h) != 0) {
 		strbuf_puts(err, strbuf_str(&w->error));
 		/* the header is lost already: a close error adds nothing */

@@ -3,11 +3,15 @@
  * to rank 0 and rank 0's log is written. The handler only stores atomics,
  * reads the clock, posts a semaphore and sleeps (async-signal-safe); rank
  * 0's collector, or the rank's shipping thread, untouched by the signal,
- * does the rest. Only in standalone mode:
+ * does the rest. A rank that calls exit(3) before MPI_Finalize goes the
+ * same way, with an event that says so: mpiexec then kills every other
+ * rank, and its report may name one of those rather than the first to
+ * leave. Only in standalone mode:
  * mpiloom's own scenarios keep the default behaviour. */
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -89,4 +93,34 @@ void fatal_catch(void)
 	for (size_t i = 0; i < NFATAL; i++)
 		if (sigaction(fatal_signals[i], &sa, &previous[i]) != 0)
 			previous[i].sa_handler = SIG_DFL;
+}
+
+/* The process that registered the handler: a child it forked inherits
+ * the handler, but neither its rank nor its tracer. */
+static pid_t exit_owner;
+
+/* Between MPI_Init and MPI_Finalize only (ready): the status goes to
+ * rank 0's log before the process ends, within the bounded wait of
+ * tracer_flush_for_abort; the status itself is left as it was. */
+static void on_exit_early(int status, void *arg)
+{
+	(void)arg;
+	if (getpid() != exit_owner || !tracer_on())
+		return;
+	struct call c;
+	tracer_before(&c, EV_EXIT);
+	tracer_after(&c);
+	c.rec.ev.tag = status;
+	c.rec.ev.count = EV_UNSET;
+	tracer_commit(&c);
+	tracer_flush_for_abort();
+}
+
+void fatal_catch_exit(void)
+{
+	if (exit_owner != 0)
+		return; /* once a process: a handler cannot be taken back */
+	exit_owner = getpid();
+	if (on_exit(on_exit_early, NULL) != 0)
+		exit_owner = 0;
 }

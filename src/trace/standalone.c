@@ -15,28 +15,44 @@
 #include "trace/standalone.h"
 
 struct standalone {
-	struct log_writer *w;
+	struct log_writer *w; /* NULL: the file could not be created */
 	uint32_t nranks;
 	uint32_t finals; /* ranks that sent their last batch */
+	int told;	 /* the failure is on stderr already */
 };
+
+/* One line, once, as soon as a write fails (a full disk): the program
+ * runs on as it would have, and its user learns why the recording stops
+ * there even if MPI_Finalize, where the log is closed, never comes. */
+static void tell_failure(struct standalone *sa, const char *why)
+{
+	if (sa->told || why == NULL)
+		return;
+	sa->told = 1;
+	fprintf(stderr, "mpiloom: %s (the program runs on; the recording %s)\n", why,
+		sa->w != NULL ? "keeps what was written before" : "is lost");
+}
 
 static void on_event(void *ctx, const struct event *ev, const uint8_t *preview)
 {
 	struct standalone *sa = ctx;
-	log_writer_add(sa->w, ev, preview);
+	if (sa->w != NULL && log_writer_add(sa->w, ev, preview) != 0)
+		tell_failure(sa, log_writer_error(sa->w));
 }
 
 static void on_rank_done(void *ctx, uint32_t rank, uint32_t total)
 {
 	struct standalone *sa = ctx;
 	sa->finals++;
-	log_writer_rank_done(sa->w, rank, total);
+	if (sa->w != NULL && log_writer_rank_done(sa->w, rank, total) != 0)
+		tell_failure(sa, log_writer_error(sa->w));
 }
 
 static void on_flush(void *ctx)
 {
 	struct standalone *sa = ctx;
-	log_writer_flush(sa->w);
+	if (sa->w != NULL && log_writer_flush(sa->w) != 0)
+		tell_failure(sa, log_writer_error(sa->w));
 }
 
 /* The program's command line, from /proc: MPI_Init may be given NULL. */
@@ -77,17 +93,17 @@ struct standalone *standalone_start(uint32_t nranks, int64_t max_rtt_ns)
 	struct log_header h = {LOG_FORMAT_VERSION, nranks, (int64_t)time(NULL), max_rtt_ns,
 			       name, args, host};
 	struct strbuf err = STRBUF_INIT;
-	struct log_writer *w = log_writer_open(path, &h, &err);
-	if (w == NULL)
-		fprintf(stderr, "mpiloom: %s\n", strbuf_str(&err));
+	struct standalone *sa = xcalloc(1, sizeof *sa);
+	sa->w = log_writer_open(path, &h, &err);
+	sa->nranks = nranks;
+	/* without a file the events still come to rank 0 (the ranks ship
+	 * them whatever happens here) and are dropped: kept in a store,
+	 * they would grow rank 0 for nothing */
+	if (sa->w == NULL)
+		tell_failure(sa, strbuf_str(&err));
 	strbuf_free(&err);
 	free(name);
 	free(args);
-	if (w == NULL)
-		return NULL;
-	struct standalone *sa = xcalloc(1, sizeof *sa);
-	sa->w = w;
-	sa->nranks = nranks;
 	return sa;
 }
 
@@ -102,9 +118,11 @@ void standalone_finish(struct standalone *sa)
 {
 	struct log_result res = {sa->finals, sa->nranks, "every rank reached MPI_Finalize"};
 	struct strbuf err = STRBUF_INIT;
-	log_writer_result(sa->w, &res);
-	if (log_writer_close(sa->w, &err) != 0)
-		fprintf(stderr, "mpiloom: %s\n", strbuf_str(&err));
+	if (sa->w != NULL) {
+		log_writer_result(sa->w, &res);
+		if (log_writer_close(sa->w, &err) != 0)
+			tell_failure(sa, strbuf_str(&err));
+	}
 	strbuf_free(&err);
 	free(sa);
 }

@@ -9,8 +9,9 @@
 
 struct standalone;
 
-/* Rank 0 after MPI_Init: the log, or NULL when MPILOOM_RECORD is unset or
- * the file cannot be created (the reason on stderr; the run goes on). */
+/* Rank 0 after MPI_Init: the log, or NULL when MPILOOM_RECORD is unset.
+ * A file that cannot be created or written (a full disk) is said once on
+ * stderr; the events are dropped from then on and the run goes on. */
 struct standalone *standalone_start(uint32_t nranks, int64_t max_rtt_ns);
 /* Where rank 0's collector hands every event: straight to the log. */
 struct trace_recorder standalone_recorder(struct standalone *sa);

@@ -525,8 +525,10 @@ int tracer_start(int provided)
 	}
 	tr->ready = 1;
 	const char *solo = getenv("MPILOOM_RECORD");
-	if (!configured && solo != NULL && *solo != '\0')
+	if (!configured && solo != NULL && *solo != '\0') {
 		fatal_catch();
+		fatal_catch_exit();
+	}
 	return MPI_SUCCESS;
 }
 
@@ -634,7 +636,9 @@ void tracer_keep(struct tracer *tr, const struct event *in, const uint8_t *previ
 		tr->recorder.event(tr->recorder.ctx, ev, preview);
 	else if (store_add(tr->store, ev, preview) == 0 && tr->recorder.event != NULL)
 		tr->recorder.event(tr->recorder.ctx, ev, preview);
-	if (ev->kind == EV_ABORT)
+	/* MPI_Init's events on disk at once: a run killed in its first
+	 * 100 ms still tells which process was which rank */
+	if (ev->kind == EV_ABORT || (ev->kind == EV_INIT && ++tr->inits == tr->size))
 		atomic_store(&tr->flush_soon, 1);
 }
 

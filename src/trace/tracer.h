@@ -100,6 +100,7 @@ struct tracer {
 	struct trace_recorder recorder; /* recorder.event NULL: none */
 	struct standalone *solo;	/* standalone mode's log (MPILOOM_RECORD) */
 	atomic_int flush_soon;		/* an abort is coming: write the log now */
+	int inits;			/* EV_INIT events kept (store_lock) */
 };
 
 /* There is exactly one: MPI's profiling interface gives a wrapper no context
@@ -193,8 +194,10 @@ void tracer_stop(void);
 /* MPI_Abort is about to end every rank: this rank's events reach rank 0
  * and rank 0's log is written before it returns (bounded wait). */
 void tracer_flush_for_abort(void);
-/* Standalone mode: a crash flushes first (fatal.c). */
+/* Standalone mode: a crash flushes first (fatal.c); so does an exit(3)
+ * before MPI_Finalize, after recording an EV_EXIT event. */
 void fatal_catch(void);
+void fatal_catch_exit(void);
 /* Adds to the store and the recorder; store locked by the caller. */
 void tracer_keep(struct tracer *tr, const struct event *ev, const uint8_t *preview);
 void tracer_rank_done(struct tracer *tr, uint32_t rank, uint32_t total);

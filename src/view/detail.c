@@ -32,7 +32,8 @@ static void headline(struct strbuf *sb, const struct event *e)
 	} else if (event_is_collective(e) && e->peer >= 0) {
 		strbuf_printf(sb, "  root %d%s", e->peer, e->flags & EVF_ROOT ? " (this rank)" : "");
 	}
-	if (e->tag != EV_UNSET && e->kind != EV_ABORT && !event_is_comm_op(e)) {
+	if (e->tag != EV_UNSET && e->kind != EV_ABORT && e->kind != EV_EXIT &&
+	    !event_is_comm_op(e)) {
 		strbuf_puts(sb, "  ");
 		put_who(sb, "tag", e->tag);
 	}

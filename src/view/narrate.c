@@ -229,6 +229,8 @@ void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref)
 		strbuf_printf(sb, "rank %u starts MPI", e->rank);
 	else if (e->kind == EV_FINALIZE)
 		strbuf_printf(sb, "rank %u ends MPI", e->rank);
+	else if (e->kind == EV_EXIT)
+		strbuf_printf(sb, "rank %u calls exit(%d) before MPI_Finalize", e->rank, e->tag);
 	else if (e->kind == EV_RESULT)
 		strbuf_printf(sb, "rank %u checks its result: %s", e->rank,
 			      e->flags & EVF_CHECK_FAILED ? "FAILED" : "passed");

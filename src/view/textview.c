@@ -128,6 +128,8 @@ static void put_fields(struct strbuf *sb, const struct store *st, struct event_r
 		strbuf_puts(sb, ev->flags & EVF_CHECK_FAILED ? " check=failed" : " check=passed");
 	} else if (ev->kind == EV_ABORT) {
 		strbuf_printf(sb, " errorcode=%d", ev->tag);
+	} else if (ev->kind == EV_EXIT) {
+		strbuf_printf(sb, " status=%d", ev->tag);
 	} else if (event_is_collective(ev) && ev->kind != EV_BARRIER) {
 		if (event_has_root(ev))
 			put_rank(sb, "root", ev->peer);

@@ -41,6 +41,7 @@ static char kind_letter(const struct event *e)
 	case EV_FINALIZE: return 'F';
 	case EV_RESULT: return e->flags & EVF_CHECK_FAILED ? 'X' : '#';
 	case EV_ABORT: return '!';
+	case EV_EXIT: return 'E';
 	default: return 'c';
 	}
 }
@@ -115,7 +116,7 @@ static int weight(const struct event *e)
 	if (event_is_send(e) || event_is_recv(e) || event_is_collective(e))
 		return 3;
 	if (e->kind == EV_PROBE || e->kind == EV_IPROBE || e->kind == EV_ABORT ||
-	    e->kind == EV_IRECV || event_is_completion(e))
+	    e->kind == EV_EXIT || e->kind == EV_IRECV || event_is_completion(e))
 		return 2;
 	if (e->kind == EV_PACK || e->kind == EV_UNPACK || e->kind == EV_RESULT)
 		return 1;
