@@ -129,8 +129,10 @@ echo "ok killed rank"
 trace 2 -- "$progs/exit-status" 255
 assert_eq "$rc" 255 "exit-status 255: passed through"
 # a rank's exit(3) before MPI_Finalize: mpiexec reports 3, or 9 when it
-# sees first a rank it killed itself while cleaning up (plain runs too)
-trace 3 -- "$progs/exit-status" 3 nofinalize
+# sees first a rank it killed itself while cleaning up (plain runs too);
+# the sanitizer build's LeakSanitizer would end that rank 1 for MPICH's
+# memory left at exit, which is not what this checks
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 trace 3 -- "$progs/exit-status" 3 nofinalize
 case $rc in 3 | 9) ;; *) fail "exit(3) without MPI_Finalize: exit $rc, not mpiexec's 3 or 9" ;; esac
 # whatever mpiexec says, the first fault line names the rank that left
 # and how (its exit handler's event), not one mpiexec killed cleaning up
