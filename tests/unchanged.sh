@@ -5,7 +5,8 @@
 # must be the same both ways, and the trace complete (lost=0). The
 # programs hold what once crashed only when traced: intercommunicator
 # collectives with NULL counts where they are not significant, derived
-# and zero-size datatypes on every receive path.
+# and zero-size datatypes on every receive path, a datatype and a
+# communicator freed while a receive that uses them is pending.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 progs=$top_builddir/tests/programs
@@ -30,7 +31,7 @@ traced() { # N PROG ARGS...
 	sed -n 's/^\[stdout\] //p; s/^\[stderr\] //p' "$out" | sort >"$tmp/traced.sorted"
 }
 
-for p in intercomm dtypes; do
+for p in intercomm dtypes freed; do
 	for n in 2 3 4 5; do
 		plain "$n" "$progs/$p"
 		grep -q ' ok$' "$tmp/plain" || fail "$p at $n ranks: the plain run checked nothing"
@@ -40,6 +41,7 @@ for p in intercomm dtypes; do
 		cmp -s "$tmp/plain.sorted" "$tmp/traced.sorted" ||
 			fail "$p at $n ranks: output differs: $(diff "$tmp/plain.sorted" "$tmp/traced.sorted" | head -5)"
 		assert_match '^# result: .* lost=0 ' "$p at $n ranks: nothing lost"
+		[ "$p" != freed ] || assert_match '^# result: .* unmatched=0 ' "$p at $n ranks: every message matched"
 		echo "ok $p -n $n: same status ($rc) and output traced"
 	done
 done

@@ -27,7 +27,9 @@
 #define ID_UNKNOWN 0xfffeu
 _Static_assert(EVENT_COMM_TEXTBOOK > ID_UNKNOWN, "communicator ids must not collide");
 
+/* Freed when the communicator and every posting holding it are done. */
 struct comm_info {
+	atomic_uint refs;
 	uint16_t id;
 	int size;
 	int world[]; /* world rank of each rank, EV_UNSET if not in WORLD */
@@ -51,7 +53,7 @@ static int drop_info(MPI_Comm comm, int keyval, void *attr, void *extra)
 	(void)keyval;
 	(void)extra;
 	atomic_fetch_add(&loom_tracer.comm_generation, 1);
-	free(attr);
+	comms_release(attr);
 	return MPI_SUCCESS;
 }
 
@@ -83,6 +85,7 @@ static struct comm_info *translate(MPI_Comm comm)
 	    PMPI_Comm_group(MPI_COMM_WORLD, &wg) == MPI_SUCCESS) {
 		int *ranks = xreallocarray(NULL, n > 0 ? (size_t)n : 1, sizeof *ranks);
 		info = xmalloc(sizeof *info + (size_t)n * sizeof info->world[0]);
+		atomic_init(&info->refs, 1); /* the communicator's attribute */
 		info->size = n;
 		for (int i = 0; i < n; i++)
 			ranks[i] = i;
@@ -151,6 +154,13 @@ static const struct comm_info *info_of(MPI_Comm comm)
 	return info;
 }
 
+static int world_rank_of(const struct comm_info *info, int rank)
+{
+	if (info == NULL || rank >= info->size)
+		return EV_UNSET;
+	return info->world[rank];
+}
+
 int comms_world_rank(MPI_Comm comm, int rank)
 {
 	if (rank == MPI_ANY_SOURCE)
@@ -159,10 +169,36 @@ int comms_world_rank(MPI_Comm comm, int rank)
 		return EV_UNSET;
 	if (comm == MPI_COMM_WORLD)
 		return rank;
-	const struct comm_info *info = info_of(comm);
-	if (info == NULL || rank >= info->size)
+	return world_rank_of(info_of(comm), rank);
+}
+
+struct comm_info *comms_hold(MPI_Comm comm)
+{
+	if (comm == MPI_COMM_WORLD)
+		return NULL;
+	/* info_of's pointer is const for the callers that only read */
+	struct comm_info *info = (struct comm_info *)info_of(comm);
+	return comms_hold_again(info);
+}
+
+struct comm_info *comms_hold_again(struct comm_info *info)
+{
+	if (info != NULL)
+		atomic_fetch_add(&info->refs, 1);
+	return info;
+}
+
+void comms_release(struct comm_info *info)
+{
+	if (info != NULL && atomic_fetch_sub(&info->refs, 1) == 1)
+		free(info);
+}
+
+int comms_held_world_rank(const struct comm_info *info, int rank)
+{
+	if (rank < 0)
 		return EV_UNSET;
-	return info->world[rank];
+	return world_rank_of(info, rank);
 }
 
 uint16_t comms_id(MPI_Comm comm)

@@ -10,13 +10,18 @@
 
 #include "core/event.h"
 
+struct comm_info;
+
 /* The handles are kept for the completion to read the status in the
- * posting's datatype and communicator; the event holds everything else. */
+ * posting's datatype; the event holds everything else. */
 struct posting {
 	struct event ev; /* the posting's event, its seq included */
 	MPI_Datatype dt;
 	void *buf;
-	MPI_Comm comm;
+	/* an ANY_SOURCE receive's communicator other than WORLD, held (see
+	 * comms_hold) until the source is known: the program may free it
+	 * first */
+	struct comm_info *source_comm;
 };
 
 struct reqtable {

@@ -229,11 +229,15 @@ static void set_derived_counts(struct event *ev, const MPI_Status *st)
 		ev->st_count = bytes / (int)ev->type_size;
 }
 
+/* ev->dtype, set from dt when the call began, says whether dt is derived:
+ * by a request's completion the program may have freed it (MPI allows
+ * that), and asking MPI about a freed handle crashes. Only a predefined
+ * dt, which is never freed, reaches MPI here. */
 static void set_status_counts(struct event *ev, const MPI_Status *st, MPI_Datatype dt)
 {
 	int n;
 	ev->st_tag = st->MPI_TAG == MPI_ANY_TAG ? EV_ANY : st->MPI_TAG;
-	if (dtype_code(dt) == DT_DERIVED) {
+	if (ev->dtype == DT_DERIVED) {
 		set_derived_counts(ev, st);
 		return;
 	}
@@ -295,10 +299,20 @@ void tracer_copy_span(struct call *to, const struct call *from)
 void tracer_post(const struct call *c, MPI_Request req, void *buf, MPI_Datatype dt,
 		 MPI_Comm comm)
 {
+	struct posting p = {c->rec.ev, dt, buf, tracer_source_comm(&c->rec.ev, comm)};
+	tracer_post_held(req, &p);
+}
+
+struct comm_info *tracer_source_comm(const struct event *ev, MPI_Comm comm)
+{
+	return ev->kind == EV_IRECV && ev->peer == EV_ANY ? comms_hold(comm) : NULL;
+}
+
+void tracer_post_held(MPI_Request req, const struct posting *p)
+{
 	struct tracer *tr = &loom_tracer;
-	struct posting p = {c->rec.ev, dt, buf, comm};
 	lock_records(tr);
-	reqtable_put(&tr->reqs, req, &p);
+	reqtable_put(&tr->reqs, req, p);
 	unlock_records(tr);
 }
 
@@ -307,9 +321,10 @@ void tracer_forget(MPI_Request req)
 	struct tracer *tr = &loom_tracer;
 	struct posting p;
 	lock_records(tr);
-	reqtable_take(&tr->reqs, req, &p);
+	if (reqtable_take(&tr->reqs, req, &p))
+		comms_release(p.source_comm);
 	while (reqtable_take(&tr->persistent, req, &p))
-		;
+		comms_release(p.source_comm);
 	unlock_records(tr);
 }
 
@@ -319,7 +334,7 @@ void tracer_persist(MPI_Request req, const struct posting *p)
 	struct posting old;
 	lock_records(tr);
 	while (reqtable_take(&tr->persistent, req, &old)) /* a freed handle, reused */
-		;
+		comms_release(old.source_comm);
 	reqtable_put(&tr->persistent, req, p);
 	unlock_records(tr);
 }
@@ -333,18 +348,26 @@ int tracer_persistent(MPI_Request req, struct posting *p)
 	return found;
 }
 
-/* A receive's status, read with the posting's handles. A derived datatype
- * may have been freed since the posting (MPI allows it): its count comes
- * from the bytes received. A named source needs no translation, so only an
- * ANY_SOURCE receive reads its communicator. */
+/* The world rank an ANY_SOURCE receive got its message from, from the
+ * ranks the posting held: the program may have freed the communicator. */
+static int recv_source(const struct posting *p, const MPI_Status *st)
+{
+	if (p->ev.peer != EV_ANY)
+		return p->ev.peer;
+	if (p->ev.comm == 0) /* WORLD */
+		return st->MPI_SOURCE >= 0 ? st->MPI_SOURCE : EV_UNSET;
+	return comms_held_world_rank(p->source_comm, st->MPI_SOURCE);
+}
+
+/* A receive's status. A derived datatype may have been freed since the
+ * posting (MPI allows it): its count comes from the bytes received. */
 static void complete_recv(struct call *c, const struct posting *p, const MPI_Status *st)
 {
 	struct event *ev = &c->rec.ev;
 	int cancelled = 0;
 	if (PMPI_Test_cancelled(st, &cancelled) == MPI_SUCCESS && cancelled)
 		return;
-	ev->st_source = p->ev.peer == EV_ANY ? comms_world_rank(p->comm, st->MPI_SOURCE)
-					     : p->ev.peer;
+	ev->st_source = recv_source(p, st);
 	set_status_counts(ev, st, p->dt);
 	if (ev->dtype != DT_DERIVED && ev->st_count > 0)
 		tracer_set_preview(&c->rec, p->buf, ev->st_count);
@@ -389,6 +412,7 @@ void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st)
 	posting_args(&c->rec.ev, &p);
 	if (p.ev.kind == EV_IRECV)
 		complete_recv(c, &p, st);
+	comms_release(p.source_comm);
 }
 
 void tracer_expect(struct call *c, int n, const MPI_Request reqs[])

@@ -129,6 +129,13 @@ void tracer_commit(struct call *c);
 
 /* Helpers for wrappers. */
 int comms_world_rank(MPI_Comm comm, int rank);
+/* A communicator's ranks kept for a posting that outlives the program's
+ * handle (MPI lets it free a communicator with receives pending): NULL for
+ * WORLD, whose ranks need no table. Each hold is released once. */
+struct comm_info *comms_hold(MPI_Comm comm);
+struct comm_info *comms_hold_again(struct comm_info *info);
+void comms_release(struct comm_info *info);
+int comms_held_world_rank(const struct comm_info *info, int rank);
 uint16_t comms_id(MPI_Comm comm);
 void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
 /* Both after tracer_set_buffer with the same datatype: they reuse the
@@ -152,6 +159,10 @@ void tracer_copy_span(struct call *to, const struct call *from);
 /* After tracer_commit of a non-blocking call's posting. */
 void tracer_post(const struct call *c, MPI_Request req, void *buf, MPI_Datatype dt,
 		 MPI_Comm comm);
+/* The same for a posting made ready, its source_comm held for the table. */
+void tracer_post_held(MPI_Request req, const struct posting *p);
+/* What a posting of ev on comm holds: see struct posting. */
+struct comm_info *tracer_source_comm(const struct event *ev, MPI_Comm comm);
 /* The request is freed: no longer posted, nor persistent. */
 void tracer_forget(MPI_Request req);
 /* A persistent request (MPI_Send_init ...): what MPI_Start will post. */

@@ -20,7 +20,7 @@ static void remember(enum event_kind kind, MPI_Request req, const void *buf, int
 	tracer_set_buffer(&p.ev, count, dt);
 	p.dt = dt;
 	p.buf = (void *)buf;
-	p.comm = comm;
+	p.source_comm = tracer_source_comm(&p.ev, comm);
 	tracer_persist(req, &p);
 }
 
@@ -87,7 +87,8 @@ static void commit_start(const struct call *base, MPI_Request req, const struct 
 	struct call c = *base;
 	start_event(&c, p);
 	tracer_commit(&c);
-	tracer_post(&c, req, p->buf, p->dt, p->comm);
+	struct posting started = {c.rec.ev, p->dt, p->buf, comms_hold_again(p->source_comm)};
+	tracer_post_held(req, &started);
 }
 
 int MPI_Start(MPI_Request *req)
