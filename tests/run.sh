@@ -186,14 +186,27 @@ assert_eq "$rc" 2 "no program"
 grep -q "no program given" "$err" || fail "no program: message"
 echo "ok bad programs"
 
+# trace_not_mpi N ARGS...: trace, for a program that never starts MPI;
+# MPICH's mpiexec itself dies of SIGPIPE now and then on such programs
+# before passing on their output (plain runs too: 8 of 200 here), so
+# that run is tried again, up to 5 times
+trace_not_mpi() {
+	_try=1
+	trace "$@"
+	while [ "$rc" -eq 141 ] && [ "$_try" -lt 5 ]; do
+		_try=$((_try + 1))
+		trace "$@"
+	done
+}
+
 # not an MPI program: said plainly, exit 3
-trace 2 -- /bin/echo hello
+trace_not_mpi 2 -- /bin/echo hello
 assert_eq "$rc" 3 "non-MPI program"
 grep -q '^mpiloom: no MPI calls were traced: is /bin/echo linked dynamically against MPICH?$' "$err" ||
 	fail "non-MPI program: message"
 assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: its output"
 # its recording still keeps the output
-trace 2 --record "$log" -- /bin/echo hello
+trace_not_mpi 2 --record "$log" -- /bin/echo hello
 assert_eq "$rc" 3 "non-MPI program, recorded"
 with_preload "$MPILOOM" dump "$log" >"$out" 2>"$err" || fail "dump of a non-MPI run exited $?"
 assert_eq "$(count '^\[stdout\] hello$')" 2 "non-MPI program: output recorded"
@@ -201,7 +214,7 @@ echo "ok not MPI"
 
 # options that are not mpiloom's go to mpiexec; the ranks get the trace
 # library and the log's path in their environment
-trace 1 -genv MPILOOM_TEST_VALUE passed-on -- env
+trace_not_mpi 1 -genv MPILOOM_TEST_VALUE passed-on -- env
 assert_eq "$rc" 3 "env: not an MPI program"
 assert_match '^\[stdout\] MPILOOM_TEST_VALUE=passed-on$' "env: -genv passed to mpiexec"
 assert_match '^\[stdout\] LD_PRELOAD=(.* )?/[^ ]*/libmpiloom\.so$' "env: LD_PRELOAD"
