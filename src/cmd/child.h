@@ -8,5 +8,9 @@
  * then) when parent, the front that forked it, dies for any reason,
  * SIGKILL included, so that no run is left behind without its screen. */
 void child_die_with_parent(pid_t parent);
+/* The front's exit status for mpiexec's wait status: the one mpiexec
+ * exited with (the program's), 128 plus the signal that killed it, or 2
+ * when there is none (-1: waitpid failed). */
+int child_exit_code(int wait_status);
 
 #endif

@@ -64,13 +64,11 @@ static int wait_for(pid_t pid)
 	int status;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			status = 0x7f00;
+			status = -1;
 			break;
 		}
 	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return child_exit_code(status);
 }
 
 static int run_plain(char **args)

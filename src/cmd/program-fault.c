@@ -138,8 +138,7 @@ static int rank_ends(const struct progfault_in *in, int culprit, int anything, s
 		const struct event *e = last_event(in->st, r);
 		if (e == NULL)
 			say(lines, &n, "rank %u made no traced call", r);
-		else if (e->kind != EV_FINALIZE && e->kind != EV_ABORT && e->kind != EV_EXIT &&
-			 (int)r != culprit)
+		else if (!event_is_end(e) && (int)r != culprit)
 			say(lines, &n, "rank %u did not reach MPI_Finalize (last traced call: %s)", r,
 			    event_kind_name(e->kind));
 	}

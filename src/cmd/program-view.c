@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cmd/child.h"
 #include "cmd/program-fault.h"
 #include "cmd/program-run.h"
 #include "cmd/program-view.h"
@@ -101,11 +102,9 @@ static int exit_status(struct progview *pv, int rec_rc)
 	case STOP_NONE:
 		break;
 	}
-	int ws = pv->pr.wait_status;
-	if (pv->pr.exited && WIFSIGNALED(ws))
-		return 128 + WTERMSIG(ws);
-	if (pv->pr.exited && WIFEXITED(ws) && WEXITSTATUS(ws) != 0)
-		return WEXITSTATUS(ws);
+	int code = pv->pr.exited ? child_exit_code(pv->pr.wait_status) : 0;
+	if (code != 0)
+		return code;
 	return pv->pr.st == NULL || rec_rc != 0 ? 3 : 0;
 }
 

@@ -357,17 +357,6 @@ static void relay_loop(struct relay *r)
 	}
 }
 
-static int exit_code(int status)
-{
-	if (status == -1)
-		return 2;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 2;
-}
-
 /* The statuses mpiloom ends with on its own, its screen closed first;
  * anything else (a rank killed, mpiexec's own failure) may have left the
  * terminal in the screen's alternate buffer. */
@@ -415,7 +404,7 @@ int relay_run(char *const argv[])
 	if (relay_setup(&r) == 0 && relay_start(&r, argv) == 0) {
 		relay_loop(&r);
 		/* stopped by a signal: the shell's rule, whatever mpiexec said */
-		rc = r.stopped_by ? 128 + r.stopped_by : exit_code(r.status);
+		rc = r.stopped_by ? 128 + r.stopped_by : child_exit_code(r.status);
 	}
 	int abnormal = !own_exit(rc) && r.started && !r.stopped_by;
 	if (abnormal)

@@ -97,8 +97,7 @@ static enum rank_state state_of(const struct stepper *sp, const struct store *st
 	}
 	/* the scenario's result comes after its last stepped call */
 	const struct event *e = last_event(st, r);
-	if (e != NULL && (e->kind == EV_RESULT || e->kind == EV_FINALIZE || e->kind == EV_ABORT ||
-			  e->kind == EV_EXIT))
+	if (e != NULL && (e->kind == EV_RESULT || event_is_end(e)))
 		return R_FINISHED;
 	return R_RUNNING;
 }

@@ -182,6 +182,18 @@ static inline int event_is_recv(const struct event *ev)
 	       (event_is_completion(ev) && (ev->flags & EVF_REQ_RECV));
 }
 
+/* A rank's last event: MPI_Finalize, MPI_Abort or exit() before them. */
+static inline int event_is_end(const struct event *ev)
+{
+	return ev->kind == EV_FINALIZE || ev->kind == EV_ABORT || ev->kind == EV_EXIT;
+}
+
+/* The run's own marks, not calls a person watches (--delay skips them). */
+static inline int event_kind_is_mark(enum event_kind kind)
+{
+	return kind == EV_INIT || kind == EV_FINALIZE || kind == EV_RESULT || kind == EV_EXIT;
+}
+
 static inline int event_is_comm_op(const struct event *ev)
 {
 	return ev->kind >= EV_COMM_SPLIT && ev->kind <= EV_COMM_FREE;

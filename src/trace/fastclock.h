@@ -41,7 +41,9 @@ struct fastclock_now {
 };
 
 struct fastclock {
-	int use_tsc;
+	/* atomic: the collector or shipper thread gives the counter up while
+	 * every traced call reads it (relaxed there: a plain load on x86) */
+	atomic_int use_tsc;
 	struct fastclock_now *now; /* &own, or one that rank 0 keeps for its host */
 	struct fastclock_now own;
 	/* the first anchor: the scale is measured from it */
@@ -76,7 +78,7 @@ static inline int64_t fastclock_scale(const struct fastclock_anchor *a, uint64_t
 
 static inline int64_t fastclock_ns(const struct fastclock *fc)
 {
-	if (!fc->use_tsc)
+	if (!atomic_load_explicit(&fc->use_tsc, memory_order_relaxed))
 		return clock_now_ns();
 	struct fastclock_anchor a;
 	unsigned g;

@@ -123,7 +123,7 @@ void tracer_before(struct call *c, enum event_kind kind)
 	struct tracer *tr = &loom_tracer;
 	close_probe(tr);
 	/* --delay slows the calls a person watches, not the run's own marks */
-	if (tr->opts.delay_ms > 0 && kind != EV_INIT && kind != EV_FINALIZE && kind != EV_RESULT)
+	if (tr->opts.delay_ms > 0 && !event_kind_is_mark(kind))
 		clock_sleep_ns((int64_t)tr->opts.delay_ms * 1000000);
 	memset(&c->rec.ev, 0, sizeof c->rec.ev);
 	c->rec.ev.kind = (uint8_t)kind;
@@ -643,7 +643,6 @@ static void keep_in_present(struct tracer *tr, struct event *ev)
 	tr->present = now + AHEAD_NS + tr->max_rtt;
 	if (ev->t_begin <= tr->present)
 		return;
-	tr->clock_ahead++;
 	fastclock_distrust(&tr->fast);
 	ev->t_begin = now;
 }

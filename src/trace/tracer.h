@@ -69,7 +69,6 @@ struct tracer {
 	struct fastclock fast; /* the traced calls' clock */
 	int64_t max_rtt;
 	int64_t present; /* rank 0: no call kept can begin after this (tracer_keep) */
-	uint64_t clock_ahead; /* rank 0: calls that seemed to begin in the future */
 	struct ring ring;
 	uint32_t seq;
 	pthread_mutex_t record_lock; /* only taken for MPI_THREAD_MULTIPLE programs */

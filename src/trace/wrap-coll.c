@@ -124,9 +124,9 @@ struct sides {
 	MPI_Datatype part_type;
 };
 
-static void finish_rooted(struct call *c, MPI_Comm comm, int root, const struct sides *s)
+/* begin_rooted set the root, and EVF_ROOT on the root. */
+static void finish_rooted(struct call *c, int root, const struct sides *s)
 {
-	set_root(c, comm, root);
 	if (!takes_part(root)) {
 		tracer_set_buffer(&c->rec.ev, 0, MPI_DATATYPE_NULL);
 	} else if (c->rec.ev.flags & EVF_ROOT) {
@@ -166,7 +166,7 @@ static int traced_rooted(enum event_kind kind,
 				 sendbuf, sendcount, sendtype};
 	struct sides scattered = {sendbuf, sendcount, whole, sendtype,
 				  recvbuf, recvcount, recvtype};
-	finish_rooted(&c, comm, root, gather ? &gathered : &scattered);
+	finish_rooted(&c, root, gather ? &gathered : &scattered);
 	return rc;
 }
 
@@ -229,9 +229,9 @@ static void finish_rooted_v(struct call *c, MPI_Comm comm, int root, const void 
 			    const int counts[], MPI_Datatype whole_type, const void *part,
 			    int part_count, MPI_Datatype part_type)
 {
-	int64_t total = is_root(comm, root) ? sum_counts(counts, comm_size(comm)) : 0;
+	int64_t total = c->rec.ev.flags & EVF_ROOT ? sum_counts(counts, comm_size(comm)) : 0;
 	struct sides s = {whole, clamp_count(total), total, whole_type, part, part_count, part_type};
-	finish_rooted(c, comm, root, &s);
+	finish_rooted(c, root, &s);
 }
 
 int MPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
@@ -269,11 +269,10 @@ int MPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[]
 }
 
 /* Rootless collectives that hand every rank a result: the event's count
- * and datatype are what this rank receives in all, the preview its start. */
-static void finish_all(struct call *c, MPI_Comm comm, const void *recvbuf, int64_t total,
-		       MPI_Datatype recvtype)
+ * and datatype are what this rank receives in all, the preview its start
+ * (begin_all set the communicator). */
+static void finish_all(struct call *c, const void *recvbuf, int64_t total, MPI_Datatype recvtype)
 {
-	c->rec.ev.comm = comms_id(comm);
 	tracer_set_buffer(&c->rec.ev, clamp_count(total), recvtype);
 	tracer_set_preview(&c->rec, recvbuf, total);
 	tracer_commit(c);
@@ -292,7 +291,7 @@ static int traced_all(enum event_kind kind,
 	begin_all(&c, kind, comm);
 	int rc = pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 	tracer_after(&c);
-	finish_all(&c, comm, recvbuf, (int64_t)recvcount * comm_size(comm), recvtype);
+	finish_all(&c, recvbuf, (int64_t)recvcount * comm_size(comm), recvtype);
 	return rc;
 }
 
@@ -315,7 +314,7 @@ int MPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
 	int rc = PMPI_Allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
 				 recvtype, comm);
 	tracer_after(&c);
-	finish_all(&c, comm, recvbuf, sum_counts(recvcounts, comm_size(comm)), recvtype);
+	finish_all(&c, recvbuf, sum_counts(recvcounts, comm_size(comm)), recvtype);
 	return rc;
 }
 
@@ -338,6 +337,6 @@ int MPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls
 	int rc = PMPI_Alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
 				rdispls, recvtype, comm);
 	tracer_after(&c);
-	finish_all(&c, comm, recvbuf, sum_counts(recvcounts, comm_size(comm)), recvtype);
+	finish_all(&c, recvbuf, sum_counts(recvcounts, comm_size(comm)), recvtype);
 	return rc;
 }

@@ -64,12 +64,12 @@ void view_init(struct view *v)
 	v->horizon = INT64_MAX;
 }
 
-/* Init, finalize and result marks frame the run but are not its work:
- * ranks start tens of ms apart on a loaded machine, which would squash a
- * two-millisecond lecture example into a few columns. */
+/* Init, finalize, exit and result marks frame the run but are not its
+ * work: ranks start tens of ms apart on a loaded machine, which would
+ * squash a two-millisecond lecture example into a few columns. */
 int view_frames_run(const struct event *e)
 {
-	return e->kind == EV_INIT || e->kind == EV_FINALIZE || e->kind == EV_RESULT;
+	return event_kind_is_mark(e->kind);
 }
 
 static void rank_extent(const struct store *st, uint32_t r, int work_only, int64_t *lo,
