@@ -19,6 +19,8 @@ static inline struct event mk(uint32_t rank, uint32_t seq, int kind, int64_t t, 
 	ev.tag = tag;
 	ev.st_source = EV_UNSET;
 	ev.st_tag = EV_UNSET;
+	ev.st_count = EV_UNSET;
+	ev.st_elements = EV_UNSET;
 	return ev;
 }
 

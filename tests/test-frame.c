@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/store.h"
+#include "events.h"
 #include "unit.h"
 #include "view/canvas.h"
 #include "view/frame.h"
@@ -361,13 +362,8 @@ static void test_compare_verdict(void)
 static void test_narrate_probe(void)
 {
 	struct store *st = store_new(2);
-	struct event e;
+	struct event e = mk(1, 0, EV_PROBE, 0, EV_ANY, EV_ANY);
 	struct strbuf sb = STRBUF_INIT;
-	memset(&e, 0, sizeof e);
-	e.kind = EV_PROBE;
-	e.rank = 1;
-	e.peer = EV_ANY;
-	e.tag = EV_ANY;
 	e.count = EV_UNSET;
 	e.dtype = DT_DOUBLE;
 	e.type_size = 8;
@@ -385,18 +381,10 @@ static void test_narrate_probe(void)
 
 static struct event nb_event(uint32_t rank, uint32_t seq, int kind, int32_t peer, int32_t tag)
 {
-	struct event e;
-	memset(&e, 0, sizeof e);
-	e.kind = (uint8_t)kind;
-	e.rank = rank;
-	e.seq = seq;
-	e.t_begin = 100 * seq;
-	e.peer = peer;
-	e.tag = tag;
+	struct event e = mk(rank, seq, kind, 100 * seq, peer, tag);
 	e.count = 1;
 	e.dtype = DT_INT;
 	e.type_size = 4;
-	e.st_source = e.st_tag = e.st_count = e.st_elements = EV_UNSET;
 	return e;
 }
 
