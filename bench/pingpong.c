@@ -84,15 +84,18 @@ int main(int argc, char **argv)
 		double rt_off = (double)off[BLOCKS / 4] / ROUNDS_PER_BLOCK;
 		double min_on = (double)on[0] / ROUNDS_PER_BLOCK;
 		double min_off = (double)off[0] / ROUNDS_PER_BLOCK;
-		/* Each round trip is two traced calls on each rank, and the
-		 * two ranks' overheads add up along the critical path. */
-		printf("pingpong_messages_per_mode: %d messages\n", BLOCKS / 2 * ROUNDS_PER_BLOCK * 2);
-		printf("pingpong_untraced_roundtrip_ns: %.1f ns\n", rt_off);
-		printf("pingpong_traced_roundtrip_ns: %.1f ns\n", rt_on);
+		/* The figure other tracers are quoted by: traced half round
+		 * trip minus plain half round trip, divisor 1. */
 		double mid = (double)(diff[BLOCKS / 4 - 1] + diff[BLOCKS / 4]) / 2;
-		printf("trace_overhead_ns_per_call: %.1f ns\n", mid / ROUNDS_PER_BLOCK / 4);
-		printf("trace_overhead_ns_per_call_min: %.1f ns\n", (min_on - min_off) / 4);
-		printf("trace_overhead_ratio: %.3f x\n", rt_on / rt_off);
+		printf("pingpong_messages_per_mode: %d messages\n", BLOCKS / 2 * ROUNDS_PER_BLOCK * 2);
+		printf("pingpong_formula: traced half round trip - plain half round trip, divisor 1\n");
+		printf("pingpong_untraced_half_rtt_ns: %.1f ns\n", rt_off / 2);
+		printf("pingpong_traced_half_rtt_ns: %.1f ns\n", rt_on / 2);
+		printf("pingpong_added_ns_per_half_rtt: %.1f ns (median of paired differences)\n",
+		       mid / ROUNDS_PER_BLOCK / 2);
+		printf("pingpong_added_ns_per_half_rtt_medians: %.1f ns\n", (rt_on - rt_off) / 2);
+		printf("pingpong_added_ns_per_half_rtt_minima: %.1f ns\n", (min_on - min_off) / 2);
+		printf("pingpong_ratio: %.3f x\n", rt_on / rt_off);
 	}
 	trace_shutdown();
 	return 0;
