@@ -48,7 +48,7 @@ if [ ! -f "$suite/Makefile" ]; then
 fi
 # util and dtpools hold what the tests link with; a test that does not
 # build is left out (tests/mpich-suite.sh runs what is there)
-for d in util dtpools $(grep -v '^#' "$here/mpich-suite.list"); do
+for d in util dtpools $(awk '!/^#/ && NF { print $1 }' "$here/mpich-suite.list"); do
 	echo "mpich-suite-get: building $d"
 	make -C "$suite/$d" -k -j"${JOBS:-2}" >"$dir/build-$(echo "$d" | tr / -).log" 2>&1 ||
 		echo "mpich-suite-get: some of $d did not build (see $dir/build-$d.log)"
