@@ -154,13 +154,6 @@ static const struct comm_info *info_of(MPI_Comm comm)
 	return info;
 }
 
-static int world_rank_of(const struct comm_info *info, int rank)
-{
-	if (info == NULL || rank >= info->size)
-		return EV_UNSET;
-	return info->world[rank];
-}
-
 int comms_world_rank(MPI_Comm comm, int rank)
 {
 	if (rank == MPI_ANY_SOURCE)
@@ -169,7 +162,7 @@ int comms_world_rank(MPI_Comm comm, int rank)
 		return EV_UNSET;
 	if (comm == MPI_COMM_WORLD)
 		return rank;
-	return world_rank_of(info_of(comm), rank);
+	return comms_info_world_rank(info_of(comm), rank);
 }
 
 struct comm_info *comms_hold(MPI_Comm comm)
@@ -194,11 +187,11 @@ void comms_release(struct comm_info *info)
 		free(info);
 }
 
-int comms_held_world_rank(const struct comm_info *info, int rank)
+int comms_info_world_rank(const struct comm_info *info, int rank)
 {
-	if (rank < 0)
+	if (info == NULL || rank < 0 || rank >= info->size)
 		return EV_UNSET;
-	return world_rank_of(info, rank);
+	return info->world[rank];
 }
 
 uint16_t comms_id(MPI_Comm comm)

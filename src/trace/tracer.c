@@ -356,7 +356,7 @@ static int recv_source(const struct posting *p, const MPI_Status *st)
 		return p->ev.peer;
 	if (p->ev.comm == 0) /* WORLD */
 		return st->MPI_SOURCE >= 0 ? st->MPI_SOURCE : EV_UNSET;
-	return comms_held_world_rank(p->source_comm, st->MPI_SOURCE);
+	return comms_info_world_rank(p->source_comm, st->MPI_SOURCE);
 }
 
 /* A receive's status. A derived datatype may have been freed since the

@@ -134,7 +134,7 @@ int comms_world_rank(MPI_Comm comm, int rank);
 struct comm_info *comms_hold(MPI_Comm comm);
 struct comm_info *comms_hold_again(struct comm_info *info);
 void comms_release(struct comm_info *info);
-int comms_held_world_rank(const struct comm_info *info, int rank);
+int comms_info_world_rank(const struct comm_info *info, int rank);
 uint16_t comms_id(MPI_Comm comm);
 void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
 /* Both after tracer_set_buffer with the same datatype: they reuse the
