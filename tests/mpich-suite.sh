@@ -110,7 +110,7 @@ while read -r cap folder name ranks opts; do
 	# as runtests does, from the program's folder (io writes files there)
 	s=$(now_ms)
 	rc=0
-	(cd "$suite/$folder" && env $envs timeout -k 5 "$limit" "$MPIEXEC" -n "$ranks" $mpiargs "$prog" $args) \
+	(cd "$suite/$folder" && with_preload env $envs timeout -k 5 "$limit" "$MPIEXEC" -n "$ranks" $mpiargs "$prog" $args) \
 		</dev/null >"$tmp/plain" 2>&1 || rc=$?
 	p=$(verdict "$tmp/plain" "$rc")
 	m=$(now_ms)
@@ -122,7 +122,7 @@ while read -r cap folder name ranks opts; do
 		continue
 	fi
 	rc=0
-	(cd "$suite/$folder" && env $envs timeout -k 5 "$((limit * 3))" "$MPILOOM" run -n "$ranks" --text $mpiargs -- "$prog" $args) \
+	(cd "$suite/$folder" && with_preload env $envs timeout -k 5 "$((limit * 3))" "$MPILOOM" run -n "$ranks" --text $mpiargs -- "$prog" $args) \
 		</dev/null >"$tmp/traced" 2>&1 || rc=$?
 	t=$(verdict "$tmp/traced" "$rc")
 	e=$(now_ms)
