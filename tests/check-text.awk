@@ -61,8 +61,8 @@ BEGIN {
 	next
 }
 
-# lecture mode's steps (--step), after the events
-/^# steps?[: ]/ {
+# lecture mode's presses (--step), after the events
+/^# press(es)?[: ]/ {
 	if (nresults > 0)
 		problem("line " NR " comes after the result line")
 	next

@@ -42,7 +42,7 @@ for transport in shared mpi; do
 	t1=$(date +%s%N)
 	len_us=$(( (t1 - t0) / 1000 ))
 	assert_eq "$rc" 0 "$what: exit status"
-	assert_match '^# steps: 5, done 5$' "$what: the five steps"
+	assert_match '^# presses: 5, done 5$' "$what: the five steps"
 	within_run "$out" "$what"
 	run_plain dump "$tmp/run.loom"
 	within_run "$out" "$what (dump)"

@@ -6,16 +6,16 @@
 # give the native ones' results at 1 to 8 ranks.
 . "${top_srcdir:-.}/tests/lib.sh"
 
-# steps_ok K: K "# step" lines, step i with i-1 steps done before it,
+# steps_ok K: K "# press" lines, step i with i-1 steps done before it,
 # and all K done at the end.
 steps_ok() {
 	k=$1
-	[ "$(grep -c '^# step [0-9]' "$out")" -eq "$k" ] || fail "$what: not $k step lines"
-	awk -v what="$what" '/^# step [0-9]+ / {
+	[ "$(grep -c '^# press [0-9]' "$out")" -eq "$k" ] || fail "$what: not $k step lines"
+	awk -v what="$what" '/^# press [0-9]+ / {
 		i = $3 + 0; split($0, a, "done before="); d = a[2] + 0
 		if (d != i - 1) { print what ": step " i " had " d " steps done before it"; bad = 1 }
 	} END { exit bad }' "$out" >"$tmp/steps" || fail "$(cat "$tmp/steps")"
-	assert_match "^# steps: $k, done $k$" "$what: all $k steps done"
+	assert_match "^# presses: $k, done $k$" "$what: all $k steps done"
 }
 
 presses() {
@@ -33,41 +33,41 @@ for p in 2 3 4 5 8; do
 	check_text
 	steps_ok "$k"
 	assert_match "^# result: tree-sum ranks=$p check=passed" "$what: result"
-	grep '^# step' "$out" >"$tmp/first"
+	grep '^# press' "$out" >"$tmp/first"
 	run_mpi "$p" --step --keys "$(presses $k)" tree-sum
-	grep '^# step' "$out" >"$tmp/second"
+	grep '^# press' "$out" >"$tmp/second"
 	cmp -s "$tmp/first" "$tmp/second" || fail "$what: another order the second time: $(diff "$tmp/first" "$tmp/second" | head -4)"
 done
 
 # the first press in tree-sum lets a send go (rank 0's receive could not
 # complete first), the second the receive it feeds
 run_mpi 4 --step --keys nn tree-sum
-assert_match '^# step 1 n: r1 #1 send peer=0 tag=0 ' "first step: r1's send"
-assert_match '^# step 2 n: r0 #1 recv peer=1 tag=0 ' "second step: r0's receive of it"
+assert_match '^# press 1 n: r1 #1 send peer=0 tag=0 ' "first step: r1's send"
+assert_match '^# press 2 n: r0 #1 recv peer=1 tag=0 ' "second step: r0's receive of it"
 
 # the probe scenario step by step: send, probe, receive
 what="probe, 3 presses"
 run_mpi 2 --step --keys nnn probe --count 5
 steps_ok 3
-assert_match '^# step 2 n: r1 #1 probe' "$what: the probe is the second step"
+assert_match '^# press 2 n: r1 #1 probe' "$what: the probe is the second step"
 assert_match '^# result: probe ranks=2 check=passed .*count=5' "$what: result"
 
 # r: every held rank's call at once
 what="tree-sum, a round"
 run_mpi 4 --step --keys r tree-sum
-assert_match '^# step 1 r: r0 #1 recv .* ranks=4 ' "$what: all four ranks let go"
+assert_match '^# press 1 r: r0 #1 recv .* ranks=4 ' "$what: all four ranks let go"
 assert_match '^# result: tree-sum ranks=4 check=passed' "$what: result"
 
 # textbook collectives, stepped: every internal message a step
 what="textbook bcast at 5 ranks"
 run_mpi 5 --step --collectives textbook --keys "$(presses 40)" bcast
 assert_eq "$rc" 0 "$what: exit status"
-assert_match '^# step [0-9]+ n: r[0-9] #[0-9]+ send peer=[0-9] tag=[0-9]' "$what: a send is a step"
+assert_match '^# press [0-9]+ n: r[0-9] #[0-9]+ send peer=[0-9] tag=[0-9]' "$what: a send is a step"
 assert_match '^# result: bcast ranks=5 check=passed .* messages=8 ' "$what: 2 broadcasts of 4 messages"
 
 # native collectives: one press lets the collective go on every rank
 run_mpi 5 --step --keys n gather
-assert_match '^# step 1 n: r0 #1 gather peer=0 ranks=5 ' "native gather: one step, five ranks"
+assert_match '^# press 1 n: r0 #1 gather peer=0 ranks=5 ' "native gather: one step, five ranks"
 
 # textbook, linear and native collectives agree, 1 to 8 ranks, any root
 for s in bcast gather scatter reduce; do

@@ -164,6 +164,54 @@ static void test_rooted(void)
 	store_free(st);
 }
 
+/* A probe is right of the send of the message it found, the sender's next
+ * one with its envelope after the last one the rank took, and it does not
+ * wait for the receive that follows it (a lecture lets that go later). */
+static void test_probe(void)
+{
+	struct store *st = store_new(2);
+	struct event e[] = {
+		call(0, 0, EV_SEND, 1, 4), recv_of(1, 0, 0, 4),
+		call(0, 1, EV_COMPUTE, EV_UNSET, EV_UNSET), call(0, 2, EV_COMPUTE, EV_UNSET, EV_UNSET),
+		call(0, 3, EV_SEND, 1, 9), call(0, 4, EV_SEND, 1, 4),
+		call(1, 1, EV_PROBE, EV_ANY, EV_ANY),
+	};
+	e[6].st_source = 0;
+	e[6].st_tag = 4;
+	for (size_t i = 0; i < sizeof e / sizeof e[0]; i++)
+		store_add(st, &e[i], NULL);
+	CHECK(logical_placed(store_logical(st), 1) == 2);
+	CHECK(step_of(st, 0, 3) == 4 && step_of(st, 0, 4) == 6);
+	CHECK(step_of(st, 1, 1) == 7); /* after the second tag-4 send, not the first */
+	store_free(st);
+}
+
+/* A gather on a communicator a split made waits for the members the split
+ * said (its size); the split's halves share an id, told apart by root. */
+static void test_split_gather(void)
+{
+	struct store *st = store_new(4);
+	struct event e[8];
+	for (uint32_t r = 0; r < 4; r++) {
+		e[r] = call(r, 0, EV_COMM_SPLIT, EV_UNSET, 1); /* new id 1, size 2 */
+		e[r].count = 2;
+		e[4 + r] = call(r, 1, EV_GATHER, (int)(r % 2), EV_UNSET);
+		e[4 + r].comm = 1;
+	}
+	/* rank 3 computes before its gather: its root (1) waits for it */
+	struct event c3 = call(3, 1, EV_COMPUTE, EV_UNSET, EV_UNSET);
+	e[7].seq = 2;
+	for (size_t i = 0; i < 4; i++)
+		store_add(st, &e[i], NULL);
+	store_add(st, &c3, NULL);
+	for (size_t i = 4; i < 8; i++)
+		store_add(st, &e[i], NULL);
+	CHECK(step_of(st, 0, 0) == 0 && step_of(st, 3, 0) == 0);
+	CHECK(step_of(st, 3, 2) == 2 && step_of(st, 1, 1) == 2); /* root with its late member */
+	CHECK(step_of(st, 0, 1) == 1 && step_of(st, 2, 1) == 1); /* the other half, not held */
+	store_free(st);
+}
+
 /* A lost send and a rank that never reached the barrier: nothing is laid
  * out past them until the store is complete, then everything is. */
 static void test_broken_log(void)
@@ -223,6 +271,8 @@ int main(void)
 	test_any_order();
 	test_waits_live();
 	test_rooted();
+	test_probe();
+	test_split_gather();
 	test_broken_log();
 	test_many();
 	UNIT_END();

@@ -110,9 +110,16 @@ static void test_send_before_receive(void)
 
 	struct strbuf sb = STRBUF_INIT;
 	CHECK(stepper_lines(&sp, st, &sb) == 2);
-	CHECK(strstr(strbuf_str(&sb), "# step 1 n: r1 #1 send peer=0 tag=0 | done before=0\n") != NULL);
-	CHECK(strstr(strbuf_str(&sb), "# step 2 n: r0 #1 recv peer=1 tag=0 | done before=1\n") != NULL);
-	CHECK(strstr(strbuf_str(&sb), "# steps: 2, done 2\n") != NULL);
+	CHECK(strstr(strbuf_str(&sb), "# press 1 n: r1 #1 send peer=0 tag=0 step=2 | done before=0\n") != NULL);
+	CHECK(strstr(strbuf_str(&sb), "# press 2 n: r0 #1 recv peer=1 tag=0 step=3 | done before=1\n") != NULL);
+	CHECK(strstr(strbuf_str(&sb), "# presses: 2, done 2\n") != NULL);
+	/* the status bar: the column in logical time, the press in wall time */
+	strbuf_reset(&sb);
+	stepper_status(&sp, st, 1, &sb);
+	CHECK(strcmp(strbuf_str(&sb), "step 3: r0 recv") == 0);
+	strbuf_reset(&sb);
+	stepper_status(&sp, st, 0, &sb);
+	CHECK(strcmp(strbuf_str(&sb), "press 2: r0 recv") == 0);
 	strbuf_free(&sb);
 	stepper_free(&sp);
 	store_free(st);

@@ -44,10 +44,27 @@ echo "ok replay --time logical"
 # a lecture: logical from the start; a step shows on the axis
 start 110 30 "LANG=C.UTF-8 $MPILOOM -n 4 --step --collectives textbook bcast"
 wait_for 'LIVE \| LOGICAL'
+# the status bar's step is the column the call let go is at: the one the
+# detail pane gives, and a tick on the axis says where that is
 T send-keys -t ui n
-wait_for 'step 1: r'
+wait_for 'step [0-9]+: r[0-9]'
 wait_for '┼step [0-9]+'
+sleep 1
+said=$(screen | sed -n '1s/.*| step \([0-9]*\): r.*/\1/p')
+wait_for "  step $said\$"
 T send-keys -t ui l
 wait_gone 'LOGICAL'
+wait_for 'press 1: r[0-9]'
 quit 130 "lecture quit early: exit status" q
 echo "ok lecture mode starts in logical time"
+
+# at 80 columns the narration still fits: a probe after the send it found
+start 80 24 "LANG=C.UTF-8 $MPILOOM -n 2 --step probe"
+wait_for 'LOGICAL \| STEP \| 2 held'
+T send-keys -t ui n
+wait_for 'step 2: r0 send *$'
+T send-keys -t ui n
+wait_for 'step 3: r1 probe *$'
+wait_for '^ status: MPI_SOURCE 0  MPI_TAG 1'
+quit 130 "probe lecture at 80 columns: exit status" q
+echo "ok a lecture's narration at 80 columns"

@@ -235,10 +235,10 @@ wait_for 'STEP n r space \| 4 held'
 [ "$(screen | grep -c '^r[0-3] .* held ')" -eq 4 ] || fail "not every rank shown held"
 screen | grep -q 'rank 1 waits for n before send to rank 0, tag 0' || fail "held calls not listed"
 T send-keys -t ui n
-wait_for 'step 1: r1 send'
+wait_for 'step 2: r1 send'
 wait_for '^ rank 1 sends 2 to rank 0 \(tag 0, level 0 of the tree\)'
 T send-keys -t ui n
-wait_for 'step 2: r0 recv'
+wait_for 'step 3: r0 recv'
 wait_for '^ rank 0 receives 2 from rank 1'
 T send-keys -t ui ' '
 wait_for 'FINISHED( \| LOGICAL)? check passed'
@@ -254,7 +254,7 @@ echo "ok q while held"
 
 # 10. scripted keys on the screen: the probe's step names its status
 start 140 32 "$MPILOOM -n 2 --step --keys nn probe"
-wait_for 'step 2: r1 probe'
+wait_for 'step 3: r1 probe'
 wait_for '^ rank 1 probes \(ANY_SOURCE, ANY_TAG\): message from rank 0, tag 1, 3 MPI_DOUBLE \(MPI_Get_count\), 3 elements'
 wait_for '^r1 .*p.*r held '
 T send-keys -t ui q

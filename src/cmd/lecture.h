@@ -22,7 +22,7 @@ struct stepper *lecture_stepper(struct lecture *lc);
  * go on freely. */
 int lecture_drive(struct lecture *lc);
 void lecture_stop(struct lecture *lc);
-/* The steps taken, as "# step" lines (mpiloom(1)); store complete. */
+/* The presses taken, as "# press" lines (mpiloom(1)); store complete. */
 int lecture_print(struct lecture *lc, const struct store *st, FILE *out);
 void lecture_free(struct lecture *lc);
 

@@ -144,14 +144,16 @@ static void live_tick(void *ctx, struct session *s)
 	}
 	stepper_tick(sp, s->store, clock_now_ns());
 	show_step(lv, s, sp);
+	/* below 100 columns the keys' reminder gives way to the narration */
 	if (sp->on)
-		strbuf_printf(&lv->status, " | STEP n r space | %u held",
+		strbuf_printf(&lv->status, " | STEP%s | %u held",
+			      s->ui.cols >= 100 ? " n r space" : "",
 			      (unsigned)stepper_held(sp, s->store));
 	else
 		strbuf_puts(&lv->status, " | space: step");
 	if (sp->said.len > 0) {
 		strbuf_puts(&lv->status, " | ");
-		strbuf_puts(&lv->status, sp->said.s);
+		stepper_status(sp, s->store, s->view.time == VIEW_LOGICAL, &lv->status);
 	}
 	s->info.extra = strbuf_str(&lv->status);
 }

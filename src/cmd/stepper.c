@@ -5,6 +5,7 @@
 
 #include "cmd/stepper.h"
 #include "core/event.h"
+#include "core/logical.h"
 #include "core/xalloc.h"
 
 /* A standard send this small completes without its receive: MPICH sends
@@ -69,6 +70,7 @@ int stepper_key(struct stepper *sp, int ch)
 		strbuf_reset(&sp->said);
 		strbuf_puts(&sp->said, sp->on ? "stepping: each call waits for n"
 					      : "running freely: space to step again");
+		sp->said_step = 0;
 		return 1;
 	default:
 		return 0;
@@ -300,10 +302,23 @@ static void say_step(struct stepper *sp)
 {
 	const struct step *s = &sp->log[sp->nlog - 1];
 	strbuf_reset(&sp->said);
-	strbuf_printf(&sp->said, "step %llu: r%u %s", (unsigned long long)sp->steps,
-		      (unsigned)s->first.rank, event_kind_name(s->first.kind));
+	strbuf_printf(&sp->said, "r%u %s", (unsigned)s->first.rank, event_kind_name(s->first.kind));
 	if (s->ncalls > 1)
 		strbuf_printf(&sp->said, " (+%u ranks)", (unsigned)s->ncalls - 1);
+	sp->said_step = 1;
+}
+
+/* Where a call let go sits in logical time, once it is laid out. */
+static int call_step(const struct store *st, const struct event *e, uint32_t *step)
+{
+	struct event_ref ref;
+	if (!store_find_seq(st, e->rank, e->seq, &ref))
+		return 0;
+	const struct logical *lg = store_logical(st);
+	if (ref.index >= logical_placed(lg, e->rank))
+		return 0;
+	*step = logical_step(lg, ref);
+	return 1;
 }
 
 int stepper_tick(struct stepper *sp, const struct store *st, int64_t now_ns)
@@ -336,12 +351,27 @@ int stepper_last_call(const struct stepper *sp, uint32_t *rank, uint32_t *seq)
 	return 1;
 }
 
+void stepper_status(const struct stepper *sp, const struct store *st, int logical,
+		    struct strbuf *out)
+{
+	const char *said = sp->said.s != NULL ? sp->said.s : "";
+	uint32_t step;
+	if (!sp->said_step)
+		strbuf_puts(out, said);
+	else if (!logical)
+		strbuf_printf(out, "press %llu: %s", (unsigned long long)sp->steps, said);
+	else if (call_step(st, &sp->log[sp->nlog - 1].first, &step))
+		strbuf_printf(out, "step %u: %s", (unsigned)step, said);
+	else
+		strbuf_printf(out, "%s: in progress", said);
+}
+
 size_t stepper_lines(struct stepper *sp, const struct store *st, struct strbuf *out)
 {
 	for (size_t i = 0; i < sp->nlog; i++) {
 		const struct step *s = &sp->log[i];
 		const struct event *e = &s->first;
-		strbuf_printf(out, "# step %zu %c: r%u #%u %s", i + 1, s->key, (unsigned)e->rank,
+		strbuf_printf(out, "# press %zu %c: r%u #%u %s", i + 1, s->key, (unsigned)e->rank,
 			      (unsigned)e->seq, event_kind_name(e->kind));
 		if (e->peer >= 0)
 			strbuf_printf(out, " peer=%d", (int)e->peer);
@@ -349,9 +379,12 @@ size_t stepper_lines(struct stepper *sp, const struct store *st, struct strbuf *
 			strbuf_printf(out, " tag=%d", (int)e->tag);
 		if (s->ncalls > 1)
 			strbuf_printf(out, " ranks=%u", (unsigned)s->ncalls);
+		uint32_t step;
+		if (call_step(st, e, &step))
+			strbuf_printf(out, " step=%u", (unsigned)step);
 		strbuf_printf(out, " | done before=%llu\n", (unsigned long long)s->done_before);
 	}
-	strbuf_printf(out, "# steps: %llu, done %llu\n", (unsigned long long)sp->nlog,
+	strbuf_printf(out, "# presses: %llu, done %llu\n", (unsigned long long)sp->nlog,
 		      (unsigned long long)steps_done(sp, st));
 	return sp->nlog;
 }

@@ -28,7 +28,8 @@ struct stepper {
 	uint64_t done;	   /* steps all of whose calls have completed */
 	struct step *log;  /* what each step let go */
 	size_t nlog, cap;
-	struct strbuf said; /* the last step, in words */
+	struct strbuf said; /* the last step, or the last toggle, in words */
+	int said_step;	    /* said is a step's */
 };
 
 void stepper_init(struct stepper *sp, uint32_t nranks, const struct stepper_ops *ops, int on);
@@ -44,7 +45,13 @@ int stepper_tick(struct stepper *sp, const struct store *st, int64_t now_ns);
 int stepper_last_call(const struct stepper *sp, uint32_t *rank, uint32_t *seq);
 /* Held calls, for the status bar. */
 uint32_t stepper_held(const struct stepper *sp, const struct store *st);
-/* One line a step ("step 3 n: r1 #1 send to 0 tag 0 | done 3"). */
+/* The status bar's words for the last press. In logical time it names
+ * the step (the column) its first call is at, so that "step 5" there is
+ * step 5 on the axis; wall time has no columns: there it counts presses. */
+void stepper_status(const struct stepper *sp, const struct store *st, int logical,
+		    struct strbuf *out);
+/* One line a press ("# press 3 n: r1 #1 send peer=0 tag=0 step=2 | done
+ * before=2"), step= once its first call is laid out in logical time. */
 size_t stepper_lines(struct stepper *sp, const struct store *st, struct strbuf *out);
 
 #endif

@@ -8,6 +8,8 @@
 
 #define NONE UINT32_MAX
 #define STEP_MAX (UINT32_MAX - 4) /* steps saturate here: no sum below wraps */
+/* How far a probe's message is looked for, on either rank. */
+#define PROBE_SCAN 4096
 
 /* How a collective ties its members' steps (see logical.h). */
 enum tie {
@@ -27,9 +29,10 @@ struct inst {
 	uint32_t root_step; /* NONE until the root is laid out */
 };
 
-/* Collectives laid out on one communicator by one rank. */
+/* Collectives laid out on one communicator by one rank, and the
+ * communicator's size where the rank's call that made it said (0 if not). */
 struct comm_count {
-	uint32_t comm, n;
+	uint32_t comm, n, size;
 };
 
 struct lrank {
@@ -133,17 +136,26 @@ static enum tie tie_of(const struct event *e)
 	}
 }
 
-static uint32_t *comm_count(struct lrank *lr, uint32_t comm)
+static struct comm_count *comm_count(struct lrank *lr, uint32_t comm)
 {
 	for (size_t i = 0; i < lr->ncc; i++)
 		if (lr->cc[i].comm == comm)
-			return &lr->cc[i].n;
+			return &lr->cc[i];
 	if (lr->ncc == lr->cc_cap) {
 		lr->cc_cap = lr->cc_cap ? lr->cc_cap * 2 : 4;
 		lr->cc = xreallocarray(lr->cc, lr->cc_cap, sizeof *lr->cc);
 	}
-	lr->cc[lr->ncc] = (struct comm_count){comm, 0};
-	return &lr->cc[lr->ncc++].n;
+	lr->cc[lr->ncc] = (struct comm_count){comm, 0, 0};
+	return &lr->cc[lr->ncc++];
+}
+
+/* A traced call that made a communicator names it (tag) and its size
+ * (count): the members a collective on it waits for. */
+static void note_created(struct lrank *lr, const struct event *e)
+{
+	if ((e->kind == EV_COMM_SPLIT || e->kind == EV_COMM_DUP || e->kind == EV_CART_CREATE) &&
+	    e->tag > 0 && e->count > 0)
+		comm_count(lr, (uint32_t)e->tag)->size = (uint32_t)e->count;
 }
 
 static size_t hash_inst(uint32_t comm, uint32_t root, uint32_t k, size_t nslots)
@@ -228,9 +240,10 @@ static uint32_t base_of(const struct lrank *lr)
 	return lr->n ? (lr->step[lr->n - 1] < STEP_MAX ? lr->step[lr->n - 1] + 1 : STEP_MAX) : 0;
 }
 
-static void put(struct logical *lg, uint32_t r, uint32_t s)
+static void put(struct logical *lg, uint32_t r, const struct event *e, uint32_t s)
 {
 	struct lrank *lr = &lg->r[r];
+	note_created(lr, e);
 	if (lr->n == lr->cap) {
 		lr->cap = lr->cap ? lr->cap * 2 : 256;
 		lr->step = xreallocarray(lr->step, lr->cap, sizeof *lr->step);
@@ -243,10 +256,18 @@ static void put(struct logical *lg, uint32_t r, uint32_t s)
 }
 
 /* The members a collective ties together, or 0 when they are not known:
- * only the world's are, since the events do not say who is in a split. */
-static uint32_t members(const struct logical *lg, const struct event *e)
+ * the world's, and those of a communicator the rank made by a traced call.
+ * Two communicators can share an id when no rank is in both, so on any
+ * other only a root tells them apart. */
+static uint32_t members(struct logical *lg, struct lrank *lr, const struct event *e,
+			int rooted)
 {
-	return e->comm == 0 ? lg->nranks : 0;
+	if (e->comm == 0)
+		return lg->nranks;
+	if (!rooted)
+		return 0;
+	uint32_t size = comm_count(lr, e->comm)->size;
+	return size <= lg->nranks ? size : 0;
 }
 
 /* A receive: after its send. Returns 0 while the send is not laid out. */
@@ -265,6 +286,63 @@ static int after_send(struct logical *lg, const struct store *st, uint32_t r, ui
 	return lg->r[r].forced;
 }
 
+/* Where the sender's messages to rank r that the probe could find start:
+ * after the one r last took from it with the probe's envelope (messages
+ * between two ranks with one envelope are not overtaken). Returns 0 while
+ * that receive is not matched, -1 when it is too far back to look for. */
+static int probe_from(const struct store *st, uint32_t r, uint32_t i, const struct event *p,
+		      uint32_t *from)
+{
+	*from = 0;
+	for (uint32_t k = i; k-- > 0;) {
+		if (i - k > PROBE_SCAN)
+			return -1;
+		const struct event *e = store_event(st, (struct event_ref){r, k});
+		if (!event_is_recv(e) || e->st_source != p->st_source || e->st_tag != p->st_tag ||
+		    e->comm != p->comm)
+			continue;
+		struct event_ref partner;
+		if (!store_partner(st, (struct event_ref){r, k}, &partner))
+			return 0;
+		*from = partner.index + 1;
+		return 1;
+	}
+	return 1;
+}
+
+/* A probe that found a message: after that message's send, the sender's
+ * next one to this rank with the envelope the probe's status gives. Found
+ * from the sender's side, so that a probe in a lecture is laid out before
+ * the receive that follows it is let go. Returns 0 while that send is not
+ * laid out; a send too far to look for is not waited for. */
+static int after_probe(struct logical *lg, const struct store *st, uint32_t r, uint32_t i,
+		       uint32_t *s)
+{
+	const struct event *p = store_event(st, (struct event_ref){r, i});
+	if (p->st_source < 0 || (uint32_t)p->st_source >= lg->nranks)
+		return 1; /* an Iprobe that found nothing, or no sender to tie to */
+	uint32_t src = (uint32_t)p->st_source, from;
+	int found = probe_from(st, r, i, p, &from);
+	if (found <= 0)
+		return found < 0 || lg->r[r].forced;
+	size_t n = store_rank_count(st, src);
+	for (size_t j = from; j < n; j++) {
+		if (j - from > PROBE_SCAN)
+			return 1;
+		const struct event *e = store_event(st, (struct event_ref){src, (uint32_t)j});
+		if (!event_is_send(e) || e->peer != (int32_t)r || e->tag != p->st_tag ||
+		    e->comm != p->comm)
+			continue;
+		if (j < lg->r[src].n) {
+			*s = max32(*s, lg->r[src].step[j] + 1);
+			return 1;
+		}
+		wait_for(lg, r, src);
+		return lg->r[r].forced;
+	}
+	return lg->r[r].forced; /* not recorded yet */
+}
+
 /* Every member counted in: all of them at the greatest one's step. */
 static void close_all(struct logical *lg, const struct store *st, uint32_t idx)
 {
@@ -273,8 +351,8 @@ static void close_all(struct logical *lg, const struct store *st, uint32_t idx)
 		if (lg->r[q].parked != idx)
 			continue;
 		const struct event *e = store_event(st, (struct event_ref){q, (uint32_t)lg->r[q].n});
-		(*comm_count(&lg->r[q], e->comm))++;
-		put(lg, q, s);
+		comm_count(&lg->r[q], e->comm)->n++;
+		put(lg, q, e, s);
 		enqueue(lg, q);
 		wake_waiters(lg, q);
 	}
@@ -291,10 +369,10 @@ static int place_collective(struct logical *lg, const struct store *st, uint32_t
 	int rooted = tie == TIE_FROM_ROOT || tie == TIE_TO_ROOT;
 	if (rooted && (e->peer < 0 || (uint32_t)e->peer >= lg->nranks))
 		tie = TIE_NONE;
-	uint32_t n = members(lg, e);
+	uint32_t n = members(lg, lr, e, rooted);
 	if ((tie == TIE_ALL || tie == TIE_TO_ROOT) && n == 0)
 		tie = TIE_NONE;
-	uint32_t *count = comm_count(lr, e->comm);
+	uint32_t *count = &comm_count(lr, e->comm)->n;
 	if (tie == TIE_NONE) {
 		(*count)++;
 		return 1;
@@ -347,10 +425,12 @@ static int place_next(struct logical *lg, const struct store *st, uint32_t r)
 		s = (s + 1) & ~1u; /* a round starts on an even step */
 	if (event_is_recv(e) && !after_send(lg, st, r, i, &s))
 		return 0;
+	if ((e->kind == EV_PROBE || e->kind == EV_IPROBE) && !after_probe(lg, st, r, i, &s))
+		return 0;
 	size_t before = lr->n;
 	if (!place_collective(lg, st, r, e, &s))
 		return lr->n > before;
-	put(lg, r, s > STEP_MAX ? STEP_MAX : s);
+	put(lg, r, e, s > STEP_MAX ? STEP_MAX : s);
 	return 1;
 }
 
