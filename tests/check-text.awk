@@ -40,7 +40,10 @@ BEGIN {
 	      "gather scatter reduce allreduce pack unpack compute result abort " \
 	      "sendrecv-send sendrecv-recv isend issend irecv wait waitall waitany waitsome " \
 	      "test testall testany testsome gatherv scatterv allgather allgatherv alltoall " \
-	      "alltoallv comm_split comm_dup cart_create comm_free ibsend irsend exit", names)
+	      "alltoallv comm_split comm_dup cart_create comm_free ibsend irsend exit " \
+	      "reduce_scatter reduce_scatter_block scan exscan ibarrier ibcast ireduce " \
+	      "iallreduce igather igatherv iscatter iscatterv iallgather iallgatherv " \
+	      "ialltoall ialltoallv ireduce_scatter ireduce_scatter_block iscan iexscan", names)
 	for (i in names)
 		known[names[i]] = 1
 	split("send ssend bsend rsend isend issend ibsend irsend sendrecv-send", names)

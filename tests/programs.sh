@@ -121,8 +121,8 @@ for n in 2 3 4 5; do
 	[ "$even" -lt 2 ] || ring=$((ring + even))
 	[ "$odd" -lt 2 ] || ring=$((ring + odd))
 	assert_eq "$(messages)" $((ring + 2 * n)) "split messages at $n ranks"
-	assert_eq "$(awk '$4 == "wait" && / req=- dur=/' "$out" | wc -l)" "$n" \
-		"split's Waits on an untraced MPI_Ibarrier"
+	assert_eq "$(awk '$4 == "ibarrier" && / done=#[0-9]+ /' "$out" | wc -l)" "$n" \
+		"split's MPI_Ibarrier, each completed by its Wait"
 	awk -v n="$n" -f - "$out" >"$tmp/split" <<'AWK' || fail "split: $(head -n 5 "$tmp/split")"
 # The halves hold the ranks of one parity, ordered by descending world
 # rank (the split's key): a half's rank h is world rank top - 2h.

@@ -6,7 +6,8 @@
 # programs hold what once crashed only when traced: intercommunicator
 # collectives with NULL counts where they are not significant, derived
 # and zero-size datatypes on every receive path, a datatype and a
-# communicator freed while a receive that uses them is pending.
+# communicator freed while a receive that uses them is pending, and every
+# non-blocking collective (each completed request linked to its posting).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 progs=$top_builddir/tests/programs
@@ -31,7 +32,21 @@ traced() { # N PROG ARGS...
 	sed -n 's/^\[stdout\] //p; s/^\[stderr\] //p' "$out" | sort >"$tmp/traced.sorted"
 }
 
-for p in intercomm dtypes freed; do
+# icoll_traced N: every collective kind is there on each rank, and each
+# rank's 25 non-blocking postings are each completed by a Wait or Test
+# that names it (done=#seq on the posting)
+icoll_traced() {
+	for k in ibarrier ibcast ireduce iscatter igatherv iscatterv igather iallreduce iscan \
+		iexscan ialltoall iallgather iallgatherv ialltoallv ireduce_scatter_block \
+		ireduce_scatter reduce_scatter_block reduce_scatter scan exscan; do
+		[ "$(grep -c " r[0-9]* #[0-9]* $k " "$out")" -ge "$1" ] || fail "icoll at $1 ranks: fewer than $1 $k events"
+	done
+	posted=$(grep -c ' #[0-9]* i[a-z_]* .*done=#' "$out")
+	[ "$posted" -eq $((25 * $1)) ] || fail "icoll at $1 ranks: $posted postings completed, not $((25 * $1))"
+	grep -q ' done=-' "$out" && fail "icoll at $1 ranks: a posting never completed: $(grep -m1 ' done=-' "$out")"
+}
+
+for p in intercomm dtypes freed icoll; do
 	for n in 2 3 4 5; do
 		plain "$n" "$progs/$p"
 		grep -q ' ok$' "$tmp/plain" || fail "$p at $n ranks: the plain run checked nothing"
@@ -42,6 +57,7 @@ for p in intercomm dtypes freed; do
 			fail "$p at $n ranks: output differs: $(diff "$tmp/plain.sorted" "$tmp/traced.sorted" | head -5)"
 		assert_match '^# result: .* lost=0 ' "$p at $n ranks: nothing lost"
 		[ "$p" != freed ] || assert_match '^# result: .* unmatched=0 ' "$p at $n ranks: every message matched"
+		[ "$p" != icoll ] || icoll_traced "$n"
 		echo "ok $p -n $n: same status ($rc) and output traced"
 	done
 done

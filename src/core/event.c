@@ -39,7 +39,16 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_ALLTOALLV] = "alltoallv", [EV_COMM_SPLIT] = "comm_split",
 	[EV_COMM_DUP] = "comm_dup",   [EV_CART_CREATE] = "cart_create",
 	[EV_COMM_FREE] = "comm_free", [EV_IBSEND] = "ibsend",	  [EV_IRSEND] = "irsend",
-	[EV_EXIT] = "exit",
+	[EV_EXIT] = "exit",	      [EV_REDUCE_SCATTER] = "reduce_scatter",
+	[EV_REDUCE_SCATTER_BLOCK] = "reduce_scatter_block",
+	[EV_SCAN] = "scan",	      [EV_EXSCAN] = "exscan",	  [EV_IBARRIER] = "ibarrier",
+	[EV_IBCAST] = "ibcast",	      [EV_IREDUCE] = "ireduce",	  [EV_IALLREDUCE] = "iallreduce",
+	[EV_IGATHER] = "igather",     [EV_IGATHERV] = "igatherv", [EV_ISCATTER] = "iscatter",
+	[EV_ISCATTERV] = "iscatterv", [EV_IALLGATHER] = "iallgather",
+	[EV_IALLGATHERV] = "iallgatherv", [EV_IALLTOALL] = "ialltoall",
+	[EV_IALLTOALLV] = "ialltoallv", [EV_IREDUCE_SCATTER] = "ireduce_scatter",
+	[EV_IREDUCE_SCATTER_BLOCK] = "ireduce_scatter_block",
+	[EV_ISCAN] = "iscan",	      [EV_IEXSCAN] = "iexscan",
 };
 
 static const struct {
@@ -106,6 +115,10 @@ int event_is_collective(const struct event *ev)
 	case EV_ALLGATHERV:
 	case EV_ALLTOALL:
 	case EV_ALLTOALLV:
+	case EV_REDUCE_SCATTER:
+	case EV_REDUCE_SCATTER_BLOCK:
+	case EV_SCAN:
+	case EV_EXSCAN:
 		return 1;
 	default:
 		return 0;
@@ -121,6 +134,12 @@ int event_has_root(const struct event *ev)
 	case EV_REDUCE:
 	case EV_GATHERV:
 	case EV_SCATTERV:
+	case EV_IBCAST:
+	case EV_IGATHER:
+	case EV_ISCATTER:
+	case EV_IREDUCE:
+	case EV_IGATHERV:
+	case EV_ISCATTERV:
 		return 1;
 	default:
 		return 0;

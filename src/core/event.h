@@ -60,6 +60,29 @@ enum event_kind {
 	/* Not a call: the rank left by exit(3) (or main's return) before
 	 * MPI_Finalize; tag holds the exit status. */
 	EV_EXIT,
+	/* Appended with the rest of MPI's collectives (issue 19) */
+	EV_REDUCE_SCATTER,
+	EV_REDUCE_SCATTER_BLOCK,
+	EV_SCAN,
+	EV_EXSCAN,
+	/* Non-blocking collectives: the posting, which a Wait or Test
+	 * completes (see event_is_icoll) */
+	EV_IBARRIER,
+	EV_IBCAST,
+	EV_IREDUCE,
+	EV_IALLREDUCE,
+	EV_IGATHER,
+	EV_IGATHERV,
+	EV_ISCATTER,
+	EV_ISCATTERV,
+	EV_IALLGATHER,
+	EV_IALLGATHERV,
+	EV_IALLTOALL,
+	EV_IALLTOALLV,
+	EV_IREDUCE_SCATTER,
+	EV_IREDUCE_SCATTER_BLOCK,
+	EV_ISCAN,
+	EV_IEXSCAN,
 	EV_KIND_COUNT
 };
 
@@ -160,11 +183,18 @@ static inline int event_is_send(const struct event *ev)
 	       ev->kind == EV_IRSEND;
 }
 
-/* Isend and its kin, Irecv: a request posted, completed by a later event. */
+/* A non-blocking collective posted (MPI_Ibcast and its kin). */
+static inline int event_is_icoll(const struct event *ev)
+{
+	return ev->kind >= EV_IBARRIER && ev->kind <= EV_IEXSCAN;
+}
+
+/* Isend and its kin, Irecv, a non-blocking collective: a request posted,
+ * completed by a later event. */
 static inline int event_is_posting(const struct event *ev)
 {
 	return ev->kind == EV_ISEND || ev->kind == EV_ISSEND || ev->kind == EV_IRECV ||
-	       ev->kind == EV_IBSEND || ev->kind == EV_IRSEND;
+	       ev->kind == EV_IBSEND || ev->kind == EV_IRSEND || event_is_icoll(ev);
 }
 
 /* Wait/Test and their -all/-any/-some forms: each event completes one

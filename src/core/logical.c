@@ -128,7 +128,8 @@ static enum tie tie_of(const struct event *e)
 	case EV_GATHER: case EV_GATHERV: case EV_REDUCE:
 		return TIE_TO_ROOT;
 	case EV_BARRIER: case EV_ALLREDUCE: case EV_ALLGATHER: case EV_ALLGATHERV:
-	case EV_ALLTOALL: case EV_ALLTOALLV: case EV_COMM_SPLIT: case EV_COMM_DUP:
+	case EV_ALLTOALL: case EV_ALLTOALLV: case EV_REDUCE_SCATTER: case EV_REDUCE_SCATTER_BLOCK:
+	case EV_COMM_SPLIT: case EV_COMM_DUP:
 	case EV_CART_CREATE:
 		return TIE_ALL;
 	default:

@@ -136,6 +136,9 @@ struct comm_info *comms_hold_again(struct comm_info *info);
 void comms_release(struct comm_info *info);
 int comms_info_world_rank(const struct comm_info *info, int rank);
 uint16_t comms_id(MPI_Comm comm);
+/* A rooted collective's root (its world rank, as the peer), communicator
+ * and whether this rank is the root (MPI_ROOT on an intercommunicator). */
+void tracer_set_root(struct call *c, MPI_Comm comm, int root);
 void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
 /* Both after tracer_set_buffer with the same datatype: they reuse the
  * datatype code it looked up (one lookup a call, on the hot path). */

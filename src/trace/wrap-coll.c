@@ -57,7 +57,7 @@ static int64_t sum_counts(const int counts[], int n)
 	return total;
 }
 
-static void set_root(struct call *c, MPI_Comm comm, int root)
+void tracer_set_root(struct call *c, MPI_Comm comm, int root)
 {
 	c->rec.ev.peer = comms_world_rank(comm, root);
 	c->rec.ev.comm = comms_id(comm);
@@ -71,7 +71,7 @@ static void set_root(struct call *c, MPI_Comm comm, int root)
 static void begin_rooted(struct call *c, enum event_kind kind, MPI_Comm comm, int root)
 {
 	tracer_before(c, kind);
-	set_root(c, comm, root);
+	tracer_set_root(c, comm, root);
 	tracer_gate(c);
 }
 
@@ -102,7 +102,7 @@ int MPI_Bcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm)
 		return textbook_bcast(buf, count, dt, root);
 	struct call c;
 	tracer_before(&c, EV_BCAST);
-	set_root(&c, comm, root);
+	tracer_set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_gate(&c);
 	int rc = PMPI_Bcast(buf, count, dt, root, comm);
@@ -193,7 +193,7 @@ int MPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, M
 		return textbook_reduce(sendbuf, recvbuf, count, dt, op, root);
 	struct call c;
 	tracer_before(&c, EV_REDUCE);
-	set_root(&c, comm, root);
+	tracer_set_root(&c, comm, root);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_gate(&c);
 	int rc = PMPI_Reduce(sendbuf, recvbuf, count, dt, op, root, comm);

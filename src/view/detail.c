@@ -29,7 +29,7 @@ static void headline(struct strbuf *sb, const struct event *e)
 		   e->kind == EV_IRECV) {
 		strbuf_puts(sb, "  ");
 		put_who(sb, "from", e->peer);
-	} else if (event_is_collective(e) && e->peer >= 0) {
+	} else if ((event_is_collective(e) || event_is_icoll(e)) && e->peer >= 0) {
 		strbuf_printf(sb, "  root %d%s", e->peer, e->flags & EVF_ROOT ? " (this rank)" : "");
 	}
 	if (e->tag != EV_UNSET && e->kind != EV_ABORT && e->kind != EV_EXIT &&

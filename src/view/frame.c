@@ -26,8 +26,8 @@ static const char *const help_text[] = {
 	"",
 	"s send  r recv  o Irecv posted  w wait  t test  p probe",
 	"B bcast  G gather(v)  S scatter(v)  R reduce  A allreduce",
-	"H allgather(v)  X alltoall(v)  C communicator  k pack",
-	"u unpack  # result  lines: messages, L<level> or t<tag>",
+	"H allgather(v)  X alltoall(v)  C communicator  k/u (un)pack",
+	"i non-blocking coll.  # result  lines: L<level> or t<tag>",
 	"r held ...  waits for n    r blocked ~~~  inside the call",
 };
 

@@ -92,9 +92,16 @@ static void posted_recv(struct strbuf *sb, const struct store *st, struct event_
 static void completion(struct strbuf *sb, const struct store *st, struct event_ref ref,
 		       const struct event *e)
 {
+	struct event_ref posting;
 	if (e->count == EV_UNSET) {
 		strbuf_printf(sb, "rank %u: %s, nothing completed", e->rank,
 			      event_kind_name(e->kind));
+		return;
+	}
+	if (store_posting(st, ref, &posting) && event_is_icoll(store_event(st, posting))) {
+		strbuf_printf(sb, "rank %u's part in the %s is done", e->rank,
+			      event_kind_name(store_event(st, posting)->kind));
+		request(sb, st, ref, e);
 		return;
 	}
 	strbuf_printf(sb, "rank %u's send to ", e->rank);
@@ -181,6 +188,16 @@ static void collective(struct strbuf *sb, const struct store *st, struct event_r
 	case EV_ALLTOALLV:
 		strbuf_puts(sb, "exchanges a part with every rank, getting ");
 		break;
+	case EV_REDUCE_SCATTER:
+	case EV_REDUCE_SCATTER_BLOCK:
+		strbuf_puts(sb, "takes part in a reduce-scatter, its block of the result ");
+		break;
+	case EV_SCAN:
+		strbuf_puts(sb, "takes part in a scan, the reduction over ranks up to it ");
+		break;
+	case EV_EXSCAN:
+		strbuf_puts(sb, "takes part in an exscan, the reduction over the ranks before it ");
+		break;
 	default:
 		strbuf_puts(sb, "takes part in an allreduce, result ");
 		break;
@@ -188,6 +205,20 @@ static void collective(struct strbuf *sb, const struct store *st, struct event_r
 	what(sb, st, ref, e, e->count);
 	if (e->peer >= 0 && !root && event_has_root(e))
 		strbuf_printf(sb, " (root %d)", e->peer);
+}
+
+/* "rank 2 starts an ibcast (root 0): 4 MPI_INT, completed by its wait #7" */
+static void icoll(struct strbuf *sb, const struct store *st, struct event_ref ref,
+		  const struct event *e)
+{
+	strbuf_printf(sb, "rank %u starts an %s", e->rank, event_kind_name(e->kind));
+	if (e->peer >= 0 && event_has_root(e))
+		strbuf_printf(sb, " (root %d%s)", e->peer, e->flags & EVF_ROOT ? ", this rank" : "");
+	if (e->count >= 0) {
+		strbuf_puts(sb, ": ");
+		what(sb, st, ref, e, e->count);
+	}
+	request(sb, st, ref, e);
 }
 
 static void comm_op(struct strbuf *sb, const struct event *e)
@@ -221,6 +252,8 @@ void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref)
 		probe(sb, e);
 	else if (event_is_collective(e))
 		collective(sb, st, ref, e);
+	else if (event_is_icoll(e))
+		icoll(sb, st, ref, e);
 	else if (e->kind == EV_PACK || e->kind == EV_UNPACK)
 		strbuf_printf(sb, "rank %u %s %d %s: %lld bytes of data, %d bytes packed", e->rank,
 			      e->kind == EV_PACK ? "packs" : "unpacks", e->count,

@@ -75,6 +75,14 @@ static void put_request(struct strbuf *sb, const struct store *st, struct event_
 		strbuf_printf(sb, " %s=-", key);
 }
 
+/* A Wait or Test that completed a non-blocking collective: its posting's
+ * line says what it was. */
+static int completes_icoll(const struct store *st, struct event_ref ref)
+{
+	struct event_ref posting;
+	return store_posting(st, ref, &posting) && event_is_icoll(store_event(st, posting));
+}
+
 static void put_comm_op(struct strbuf *sb, const struct event *ev)
 {
 	if (ev->kind == EV_COMM_FREE) {
@@ -109,7 +117,7 @@ static void put_fields(struct strbuf *sb, const struct store *st, struct event_r
 		put_message(sb, st, ref, ev);
 	} else if (event_is_completion(ev)) {
 		put_request(sb, st, ref, ev);
-		if (ev->count != EV_UNSET) {
+		if (ev->count != EV_UNSET && !completes_icoll(st, ref)) {
 			put_rank(sb, "dest", ev->peer);
 			put_rank(sb, "tag", ev->tag);
 			put_buffer(sb, ev);
@@ -130,7 +138,8 @@ static void put_fields(struct strbuf *sb, const struct store *st, struct event_r
 		strbuf_printf(sb, " errorcode=%d", ev->tag);
 	} else if (ev->kind == EV_EXIT) {
 		strbuf_printf(sb, " status=%d", ev->tag);
-	} else if (event_is_collective(ev) && ev->kind != EV_BARRIER) {
+	} else if ((event_is_collective(ev) || event_is_icoll(ev)) && ev->kind != EV_BARRIER &&
+		   ev->kind != EV_IBARRIER) {
 		if (event_has_root(ev))
 			put_rank(sb, "root", ev->peer);
 		put_buffer(sb, ev);

@@ -33,8 +33,8 @@ static char kind_letter(const struct event *e)
 	case EV_ALLGATHER: case EV_ALLGATHERV: return 'H';
 	case EV_ALLTOALL: case EV_ALLTOALLV: return 'X';
 	case EV_COMM_SPLIT: case EV_COMM_DUP: case EV_CART_CREATE: case EV_COMM_FREE: return 'C';
-	case EV_REDUCE: return 'R';
-	case EV_ALLREDUCE: return 'A';
+	case EV_REDUCE: case EV_REDUCE_SCATTER: case EV_REDUCE_SCATTER_BLOCK: return 'R';
+	case EV_ALLREDUCE: case EV_SCAN: case EV_EXSCAN: return 'A';
 	case EV_PACK: return 'k';
 	case EV_UNPACK: return 'u';
 	case EV_INIT: return 'I';
@@ -42,7 +42,7 @@ static char kind_letter(const struct event *e)
 	case EV_RESULT: return e->flags & EVF_CHECK_FAILED ? 'X' : '#';
 	case EV_ABORT: return '!';
 	case EV_EXIT: return 'E';
-	default: return 'c';
+	default: return event_is_icoll(e) ? 'i' : 'c';
 	}
 }
 
@@ -54,7 +54,7 @@ static int kind_color(const struct event *e)
 		return C_RECV;
 	if (e->kind == EV_PROBE || e->kind == EV_IPROBE)
 		return C_PROBE;
-	if (event_is_collective(e))
+	if (event_is_collective(e) || event_is_icoll(e))
 		return C_COLL;
 	if (e->kind == EV_PACK || e->kind == EV_UNPACK)
 		return C_PACK;
@@ -116,7 +116,8 @@ static int weight(const struct event *e)
 	if (event_is_send(e) || event_is_recv(e) || event_is_collective(e))
 		return 3;
 	if (e->kind == EV_PROBE || e->kind == EV_IPROBE || e->kind == EV_ABORT ||
-	    e->kind == EV_EXIT || e->kind == EV_IRECV || event_is_completion(e))
+	    e->kind == EV_EXIT || e->kind == EV_IRECV || event_is_completion(e) ||
+	    event_is_icoll(e))
 		return 2;
 	if (e->kind == EV_PACK || e->kind == EV_UNPACK || e->kind == EV_RESULT)
 		return 1;

@@ -2,7 +2,7 @@
  * ranks pass a token round a ring (Send/Recv on the half, so its ranks are
  * not world ranks), shift values with Sendrecv, and run Allgather,
  * Alltoall, Gatherv, Scatterv, Allgatherv and Alltoallv; then a duplicate
- * of WORLD (with an MPI_Ibarrier, which mpiloom does not trace), a
+ * of WORLD (with an MPI_Ibarrier completed by a Wait), a
  * Cartesian ring exchange with Sendrecv_replace, and a
  * broadcast on a communicator made by MPI_Comm_create. Only rank 0
  * prints, a summary. */
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	collectives(half, hrank, hsize);
 	check(MPI_Comm_dup(MPI_COMM_WORLD, &dup), "Comm_dup");
 	check(MPI_Barrier(dup), "Barrier");
-	/* a non-blocking collective, not traced: its Wait cannot name it */
+	/* a non-blocking collective: its Wait names its posting */
 	MPI_Request ibarrier;
 	check(MPI_Ibarrier(dup, &ibarrier), "Ibarrier");
 	check(MPI_Wait(&ibarrier, MPI_STATUS_IGNORE), "Wait");
