@@ -1,7 +1,9 @@
 # The logical layout in the text view (--steps): every event has a step;
 # along a rank the steps rise with the sequence numbers; a message's
 # receive (msg=S.Q on both ends) is at a later step than its send; a
-# world collective of every rank (a barrier, an allreduce) is at one step;
+# collective of every member (a barrier, an allreduce) is at one step, on
+# the world and on a communicator whose creation line names its first
+# member (two communicators with one id have different first members);
 # a probe that found a message is at a later step than that message's
 # send (the message the rank's next receive matching its status takes);
 # a gather's or a reduction's root is not left of any member, and no
@@ -36,12 +38,14 @@ function field(name) { return match($0, " " name "=[-0-9]+") ? substr($0, RSTART
 			memberat[key] = step
 		tieto[key] = to_root
 	}
-	if ((kind == "barrier" || kind == "allreduce" || kind == "allgather" || kind == "alltoall") &&
-	    $0 !~ / comm=/) {
-		n = ++ncoll[rank kind]
-		key = kind "." n
+	if (kind ~ /^(comm_split|comm_dup|cart_create)$/ && field("new") != "" && field("first") != "")
+		group[rank "/" field("new")] = field("first")
+	g = comm == 0 ? "world" : group[rank "/" comm]
+	if (kind ~ /^(barrier|allreduce|allgatherv?|alltoallv?|reduce_scatter(_block)?)$/ && g != "") {
+		n = ++ncoll[rank "/" kind "/" comm]
+		key = kind "." comm "." g "." n
 		if (key in collstep && collstep[key] != step)
-			fail(kind " #" n " at steps " collstep[key] " and " step)
+			fail(kind " #" n " on communicator " comm " (first member " g ") at steps " collstep[key] " and " step)
 		collstep[key] = step
 	}
 }

@@ -144,8 +144,8 @@ function want(what, got, expected) {
 }
 /^#/ { next }
 { r = substr($2, 2) + 0; right = world(r, (half(r) + 1) % size(r)) }
-$4 == "comm_split" { want("size", val("size"), size(r)); split_id[r % 2, val("new")] = 1 }
-$4 == "comm_dup" || $4 == "cart_create" { ids[$4, val("new")] = 1; want("size", val("size"), n) }
+$4 == "comm_split" { want("size", val("size"), size(r)); want("first", val("first"), top(r)); split_id[r % 2, val("new")] = 1 }
+$4 == "comm_dup" || $4 == "cart_create" { ids[$4, val("new")] = 1; want("size", val("size"), n); want("first", val("first"), 0) }
 ($4 == "send" || $4 == "sendrecv-send") && val("tag") != 9 { want("dest", val("dest"), right) }
 $4 == "sendrecv-send" && val("tag") == 9 { want("dest", val("dest"), (r + 1) % n) }
 $4 == "sendrecv-recv" && val("tag") == 9 { want("status.source", val("status.source"), (r + n - 1) % n) }

@@ -186,30 +186,43 @@ static void test_probe(void)
 	store_free(st);
 }
 
-/* A gather on a communicator a split made waits for the members the split
- * said (its size); the split's halves share an id, told apart by root. */
-static void test_split_gather(void)
+/* Collectives on a communicator a split made wait for the members the
+ * split said (its size); the two halves share an id, told apart by their
+ * first members. Without the first member (an older log) nothing is tied. */
+static void test_split(void)
 {
-	struct store *st = store_new(4);
-	struct event e[8];
-	for (uint32_t r = 0; r < 4; r++) {
-		e[r] = call(r, 0, EV_COMM_SPLIT, EV_UNSET, 1); /* new id 1, size 2 */
-		e[r].count = 2;
-		e[4 + r] = call(r, 1, EV_GATHER, (int)(r % 2), EV_UNSET);
-		e[4 + r].comm = 1;
+	for (int known = 0; known <= 1; known++) {
+		struct store *st = store_new(4);
+		struct event e[12];
+		for (uint32_t r = 0; r < 4; r++) {
+			e[r] = call(r, 0, EV_COMM_SPLIT, known ? (int)(r % 2) : EV_UNSET, 1);
+			e[r].count = 2; /* new id 1, of 2 ranks */
+			e[4 + r] = call(r, 1, EV_GATHER, (int)(r % 2), EV_UNSET);
+			e[8 + r] = call(r, 2, EV_BARRIER, EV_UNSET, EV_UNSET);
+			e[4 + r].comm = e[8 + r].comm = 1;
+		}
+		/* rank 3 computes before its gather: its root (1) waits for it */
+		struct event c3 = call(3, 1, EV_COMPUTE, EV_UNSET, EV_UNSET);
+		e[7].seq = 2;
+		e[11].seq = 3;
+		for (size_t i = 0; i < 4; i++)
+			store_add(st, &e[i], NULL);
+		store_add(st, &c3, NULL);
+		for (size_t i = 4; i < 12; i++)
+			store_add(st, &e[i], NULL);
+		store_seal(st);
+		CHECK(step_of(st, 0, 0) == 0 && step_of(st, 3, 0) == 0);
+		CHECK(step_of(st, 3, 2) == 2);
+		CHECK(step_of(st, 0, 1) == 1 && step_of(st, 2, 1) == 1); /* the other half */
+		if (known) {
+			CHECK(step_of(st, 1, 1) == 2); /* the root with its late member */
+			CHECK(step_of(st, 1, 2) == 3 && step_of(st, 3, 3) == 3); /* one barrier */
+			CHECK(step_of(st, 0, 2) == 2 && step_of(st, 2, 2) == 2); /* and the other */
+		} else {
+			CHECK(step_of(st, 1, 1) == 1 && step_of(st, 1, 2) == 2 && step_of(st, 3, 3) == 3);
+		}
+		store_free(st);
 	}
-	/* rank 3 computes before its gather: its root (1) waits for it */
-	struct event c3 = call(3, 1, EV_COMPUTE, EV_UNSET, EV_UNSET);
-	e[7].seq = 2;
-	for (size_t i = 0; i < 4; i++)
-		store_add(st, &e[i], NULL);
-	store_add(st, &c3, NULL);
-	for (size_t i = 4; i < 8; i++)
-		store_add(st, &e[i], NULL);
-	CHECK(step_of(st, 0, 0) == 0 && step_of(st, 3, 0) == 0);
-	CHECK(step_of(st, 3, 2) == 2 && step_of(st, 1, 1) == 2); /* root with its late member */
-	CHECK(step_of(st, 0, 1) == 1 && step_of(st, 2, 1) == 1); /* the other half, not held */
-	store_free(st);
 }
 
 /* A lost send and a rank that never reached the barrier: nothing is laid
@@ -272,7 +285,7 @@ int main(void)
 	test_waits_live();
 	test_rooted();
 	test_probe();
-	test_split_gather();
+	test_split();
 	test_broken_log();
 	test_many();
 	UNIT_END();

@@ -29,10 +29,11 @@ struct inst {
 	uint32_t root_step; /* NONE until the root is laid out */
 };
 
-/* Collectives laid out on one communicator by one rank, and the
- * communicator's size where the rank's call that made it said (0 if not). */
+/* Collectives laid out on one communicator by one rank, and who is in
+ * it where the rank's call that made it said: its size and its first
+ * member (a world rank), else 0 and NONE. */
 struct comm_count {
-	uint32_t comm, n, size;
+	uint32_t comm, n, size, first;
 };
 
 struct lrank {
@@ -146,17 +147,22 @@ static struct comm_count *comm_count(struct lrank *lr, uint32_t comm)
 		lr->cc_cap = lr->cc_cap ? lr->cc_cap * 2 : 4;
 		lr->cc = xreallocarray(lr->cc, lr->cc_cap, sizeof *lr->cc);
 	}
-	lr->cc[lr->ncc] = (struct comm_count){comm, 0, 0};
+	lr->cc[lr->ncc] = (struct comm_count){comm, 0, 0, NONE};
 	return &lr->cc[lr->ncc++];
 }
 
-/* A traced call that made a communicator names it (tag) and its size
- * (count): the members a collective on it waits for. */
+/* A traced call that made an intracommunicator names it (tag), its size
+ * (count) and its first member (peer): whom a collective on it waits for.
+ * Two communicators that share an id share no member, so the first
+ * member tells them apart. */
 static void note_created(struct lrank *lr, const struct event *e)
 {
 	if ((e->kind == EV_COMM_SPLIT || e->kind == EV_COMM_DUP || e->kind == EV_CART_CREATE) &&
-	    e->tag > 0 && e->count > 0)
-		comm_count(lr, (uint32_t)e->tag)->size = (uint32_t)e->count;
+	    e->tag > 0 && e->count > 0 && e->peer >= 0) {
+		struct comm_count *cc = comm_count(lr, (uint32_t)e->tag);
+		cc->size = (uint32_t)e->count;
+		cc->first = (uint32_t)e->peer;
+	}
 }
 
 static size_t hash_inst(uint32_t comm, uint32_t root, uint32_t k, size_t nslots)
@@ -257,18 +263,19 @@ static void put(struct logical *lg, uint32_t r, const struct event *e, uint32_t 
 }
 
 /* The members a collective ties together, or 0 when they are not known:
- * the world's, and those of a communicator the rank made by a traced call.
- * Two communicators can share an id when no rank is in both, so on any
- * other only a root tells them apart. */
+ * the world's, and those of a communicator the rank made by a traced
+ * call. *group is what tells apart two communicators with one id. */
 static uint32_t members(struct logical *lg, struct lrank *lr, const struct event *e,
-			int rooted)
+			uint32_t *group)
 {
+	*group = NONE;
 	if (e->comm == 0)
 		return lg->nranks;
-	if (!rooted)
+	const struct comm_count *cc = comm_count(lr, e->comm);
+	if (cc->first == NONE || cc->size > lg->nranks)
 		return 0;
-	uint32_t size = comm_count(lr, e->comm)->size;
-	return size <= lg->nranks ? size : 0;
+	*group = cc->first;
+	return cc->size;
 }
 
 /* A receive: after its send. Returns 0 while the send is not laid out. */
@@ -370,7 +377,8 @@ static int place_collective(struct logical *lg, const struct store *st, uint32_t
 	int rooted = tie == TIE_FROM_ROOT || tie == TIE_TO_ROOT;
 	if (rooted && (e->peer < 0 || (uint32_t)e->peer >= lg->nranks))
 		tie = TIE_NONE;
-	uint32_t n = members(lg, lr, e, rooted);
+	uint32_t group;
+	uint32_t n = members(lg, lr, e, &group);
 	if ((tie == TIE_ALL || tie == TIE_TO_ROOT) && n == 0)
 		tie = TIE_NONE;
 	uint32_t *count = &comm_count(lr, e->comm)->n;
@@ -379,7 +387,7 @@ static int place_collective(struct logical *lg, const struct store *st, uint32_t
 		return 1;
 	}
 	uint32_t root = rooted ? (uint32_t)e->peer : NONE;
-	uint32_t idx = find_inst(lg, e->comm, root, *count);
+	uint32_t idx = find_inst(lg, e->comm, rooted ? root : group, *count);
 	struct inst *in = &lg->inst[idx];
 	int is_root = root == r;
 	if (tie == TIE_ALL) {

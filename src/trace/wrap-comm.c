@@ -1,6 +1,8 @@
 /* Wrappers: communicator creation. The event's comm is the parent's id,
- * its tag the new communicator's id (unset where this rank got none) and
- * its count the new communicator's size. */
+ * its tag the new communicator's id (unset where this rank got none), its
+ * count the new communicator's size and, for an intracommunicator, its
+ * peer the world rank of its rank 0 (so that a reader can tell apart two
+ * communicators with one id: they have no member in common). */
 #include "config.h"
 
 #include "trace/tracer.h"
@@ -8,11 +10,14 @@
 static void finish_comm(struct call *c, int rc, MPI_Comm newcomm)
 {
 	c->rec.ev.count = EV_UNSET;
-	int size;
+	int size, inter = 1;
 	if (rc == MPI_SUCCESS) {
 		c->rec.ev.tag = comms_created(newcomm);
 		if (newcomm != MPI_COMM_NULL && PMPI_Comm_size(newcomm, &size) == MPI_SUCCESS)
 			c->rec.ev.count = size;
+		if (newcomm != MPI_COMM_NULL && PMPI_Comm_test_inter(newcomm, &inter) == MPI_SUCCESS &&
+		    !inter)
+			c->rec.ev.peer = comms_world_rank(newcomm, 0);
 	}
 	tracer_commit(c);
 }

@@ -91,6 +91,8 @@ static void put_comm_op(struct strbuf *sb, const struct event *ev)
 	}
 	put_rank(sb, "new", ev->tag);
 	put_count(sb, "size", ev->count);
+	if (ev->peer >= 0)
+		strbuf_printf(sb, " first=%d", (int)ev->peer);
 }
 
 static void put_fields(struct strbuf *sb, const struct store *st, struct event_ref ref,
