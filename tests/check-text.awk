@@ -43,7 +43,10 @@ BEGIN {
 	      "alltoallv comm_split comm_dup cart_create comm_free ibsend irsend exit " \
 	      "reduce_scatter reduce_scatter_block scan exscan ibarrier ibcast ireduce " \
 	      "iallreduce igather igatherv iscatter iscatterv iallgather iallgatherv " \
-	      "ialltoall ialltoallv ireduce_scatter ireduce_scatter_block iscan iexscan", names)
+	      "ialltoall ialltoallv ireduce_scatter ireduce_scatter_block iscan iexscan " \
+	      "neighbor_allgather neighbor_allgatherv neighbor_alltoall neighbor_alltoallv " \
+	      "neighbor_alltoallw ineighbor_allgather ineighbor_allgatherv ineighbor_alltoall " \
+	      "ineighbor_alltoallv ineighbor_alltoallw", names)
 	for (i in names)
 		known[names[i]] = 1
 	split("send ssend bsend rsend isend issend ibsend irsend sendrecv-send", names)

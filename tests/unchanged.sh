@@ -7,7 +7,8 @@
 # collectives with NULL counts where they are not significant, derived
 # and zero-size datatypes on every receive path, a datatype and a
 # communicator freed while a receive that uses them is pending, and every
-# non-blocking collective (each completed request linked to its posting).
+# non-blocking and neighbourhood collective (each completed request
+# linked to its posting).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 progs=$top_builddir/tests/programs
@@ -46,7 +47,17 @@ icoll_traced() {
 	grep -q ' done=-' "$out" && fail "icoll at $1 ranks: a posting never completed: $(grep -m1 ' done=-' "$out")"
 }
 
-for p in intercomm dtypes freed icoll; do
+# neighbor_traced N: the ten neighbourhood collectives on each rank, the
+# five non-blocking ones each completed by its Wait
+neighbor_traced() {
+	for k in neighbor_allgather neighbor_allgatherv neighbor_alltoall neighbor_alltoallv \
+		neighbor_alltoallw; do
+		[ "$(grep -c " r[0-9]* #[0-9]* $k " "$out")" -eq "$1" ] || fail "neighbor at $1 ranks: not $1 $k events"
+		[ "$(grep -c " r[0-9]* #[0-9]* i$k done=#" "$out")" -eq "$1" ] || fail "neighbor at $1 ranks: not $1 completed i$k postings"
+	done
+}
+
+for p in intercomm dtypes freed icoll neighbor; do
 	for n in 2 3 4 5; do
 		plain "$n" "$progs/$p"
 		grep -q ' ok$' "$tmp/plain" || fail "$p at $n ranks: the plain run checked nothing"
@@ -58,6 +69,7 @@ for p in intercomm dtypes freed icoll; do
 		assert_match '^# result: .* lost=0 ' "$p at $n ranks: nothing lost"
 		[ "$p" != freed ] || assert_match '^# result: .* unmatched=0 ' "$p at $n ranks: every message matched"
 		[ "$p" != icoll ] || icoll_traced "$n"
+		[ "$p" != neighbor ] || neighbor_traced "$n"
 		echo "ok $p -n $n: same status ($rc) and output traced"
 	done
 done

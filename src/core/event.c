@@ -49,6 +49,16 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_IALLTOALLV] = "ialltoallv", [EV_IREDUCE_SCATTER] = "ireduce_scatter",
 	[EV_IREDUCE_SCATTER_BLOCK] = "ireduce_scatter_block",
 	[EV_ISCAN] = "iscan",	      [EV_IEXSCAN] = "iexscan",
+	[EV_NEIGHBOR_ALLGATHER] = "neighbor_allgather",
+	[EV_NEIGHBOR_ALLGATHERV] = "neighbor_allgatherv",
+	[EV_NEIGHBOR_ALLTOALL] = "neighbor_alltoall",
+	[EV_NEIGHBOR_ALLTOALLV] = "neighbor_alltoallv",
+	[EV_NEIGHBOR_ALLTOALLW] = "neighbor_alltoallw",
+	[EV_INEIGHBOR_ALLGATHER] = "ineighbor_allgather",
+	[EV_INEIGHBOR_ALLGATHERV] = "ineighbor_allgatherv",
+	[EV_INEIGHBOR_ALLTOALL] = "ineighbor_alltoall",
+	[EV_INEIGHBOR_ALLTOALLV] = "ineighbor_alltoallv",
+	[EV_INEIGHBOR_ALLTOALLW] = "ineighbor_alltoallw",
 };
 
 static const struct {
@@ -119,6 +129,11 @@ int event_is_collective(const struct event *ev)
 	case EV_REDUCE_SCATTER_BLOCK:
 	case EV_SCAN:
 	case EV_EXSCAN:
+	case EV_NEIGHBOR_ALLGATHER:
+	case EV_NEIGHBOR_ALLGATHERV:
+	case EV_NEIGHBOR_ALLTOALL:
+	case EV_NEIGHBOR_ALLTOALLV:
+	case EV_NEIGHBOR_ALLTOALLW:
 		return 1;
 	default:
 		return 0;

@@ -83,6 +83,17 @@ enum event_kind {
 	EV_IREDUCE_SCATTER_BLOCK,
 	EV_ISCAN,
 	EV_IEXSCAN,
+	/* Neighbourhood collectives on a topology's neighbours */
+	EV_NEIGHBOR_ALLGATHER,
+	EV_NEIGHBOR_ALLGATHERV,
+	EV_NEIGHBOR_ALLTOALL,
+	EV_NEIGHBOR_ALLTOALLV,
+	EV_NEIGHBOR_ALLTOALLW,
+	EV_INEIGHBOR_ALLGATHER,
+	EV_INEIGHBOR_ALLGATHERV,
+	EV_INEIGHBOR_ALLTOALL,
+	EV_INEIGHBOR_ALLTOALLV,
+	EV_INEIGHBOR_ALLTOALLW,
 	EV_KIND_COUNT
 };
 
@@ -186,7 +197,8 @@ static inline int event_is_send(const struct event *ev)
 /* A non-blocking collective posted (MPI_Ibcast and its kin). */
 static inline int event_is_icoll(const struct event *ev)
 {
-	return ev->kind >= EV_IBARRIER && ev->kind <= EV_IEXSCAN;
+	return (ev->kind >= EV_IBARRIER && ev->kind <= EV_IEXSCAN) ||
+	       (ev->kind >= EV_INEIGHBOR_ALLGATHER && ev->kind <= EV_INEIGHBOR_ALLTOALLW);
 }
 
 /* Isend and its kin, Irecv, a non-blocking collective: a request posted,

@@ -139,6 +139,19 @@ uint16_t comms_id(MPI_Comm comm);
 /* A rooted collective's root (its world rank, as the peer), communicator
  * and whether this rank is the root (MPI_ROOT on an intercommunicator). */
 void tracer_set_root(struct call *c, MPI_Comm comm, int root);
+/* A non-blocking collective made: its posting recorded and its request
+ * kept for the completion to name; returns rc. */
+int tracer_posted(struct call *c, int rc, MPI_Request *req);
+/* This rank's part where it sends one (not MPI_IN_PLACE): count elements
+ * of dt at buf, as the event's buffer and preview. */
+void tracer_own_part(struct call *c, const void *buf, int count, MPI_Datatype dt);
+/* Iallgather, Ialltoall and their neighbourhood forms: one block of this
+ * rank's, sendcount of sendtype, for every rank or neighbour. */
+typedef int (*tracer_iblocks_fn)(const void *, int, MPI_Datatype, void *, int, MPI_Datatype,
+				 MPI_Comm, MPI_Request *);
+int tracer_iblocks(enum event_kind kind, tracer_iblocks_fn pmpi, const void *sendbuf,
+		   int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+		   MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req);
 void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
 /* Both after tracer_set_buffer with the same datatype: they reuse the
  * datatype code it looked up (one lookup a call, on the hot path). */

@@ -20,11 +20,17 @@ static void begin_all(struct call *c, enum event_kind kind, MPI_Comm comm)
 {
 	tracer_before(c, kind);
 	c->rec.ev.comm = comms_id(comm);
+	c->rec.ev.count = EV_UNSET; /* until a single count says it */
 }
 
-/* The call made: the posting recorded, its request kept for the
- * completion to name. */
-static int posted(struct call *c, int rc, MPI_Request *req)
+static void begin_rooted(struct call *c, enum event_kind kind, MPI_Comm comm, int root)
+{
+	tracer_before(c, kind);
+	tracer_set_root(c, comm, root);
+	c->rec.ev.count = EV_UNSET;
+}
+
+int tracer_posted(struct call *c, int rc, MPI_Request *req)
 {
 	tracer_after(c);
 	tracer_commit(c);
@@ -33,8 +39,7 @@ static int posted(struct call *c, int rc, MPI_Request *req)
 	return rc;
 }
 
-/* This rank's part, where it sends one: count elements of dt at buf. */
-static void own_part(struct call *c, const void *buf, int count, MPI_Datatype dt)
+void tracer_own_part(struct call *c, const void *buf, int count, MPI_Datatype dt)
 {
 	if (buf == MPI_IN_PLACE)
 		return;
@@ -49,7 +54,7 @@ int MPI_Ibarrier(MPI_Comm comm, MPI_Request *req)
 	struct call c;
 	begin_all(&c, EV_IBARRIER, comm);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Ibarrier(comm, req), req);
+	return tracer_posted(&c, PMPI_Ibarrier(comm, req), req);
 }
 
 int MPI_Ibcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm,
@@ -58,14 +63,13 @@ int MPI_Ibcast(void *buf, int count, MPI_Datatype dt, int root, MPI_Comm comm,
 	if (!tracer_on())
 		return PMPI_Ibcast(buf, count, dt, root, comm, req);
 	struct call c;
-	tracer_before(&c, EV_IBCAST);
-	tracer_set_root(&c, comm, root);
+	begin_rooted(&c, EV_IBCAST, comm, root);
 	if (root != MPI_PROC_NULL)
 		tracer_set_buffer(&c.rec.ev, count, dt);
 	if (c.rec.ev.flags & EVF_ROOT)
 		tracer_set_preview(&c.rec, buf, count);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Ibcast(buf, count, dt, root, comm, req), req);
+	return tracer_posted(&c, PMPI_Ibcast(buf, count, dt, root, comm, req), req);
 }
 
 int MPI_Ireduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI_Op op,
@@ -74,14 +78,13 @@ int MPI_Ireduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, 
 	if (!tracer_on())
 		return PMPI_Ireduce(sendbuf, recvbuf, count, dt, op, root, comm, req);
 	struct call c;
-	tracer_before(&c, EV_IREDUCE);
-	tracer_set_root(&c, comm, root);
+	begin_rooted(&c, EV_IREDUCE, comm, root);
 	if (root != MPI_PROC_NULL && root != MPI_ROOT) {
 		tracer_set_buffer(&c.rec.ev, count, dt);
 		tracer_set_preview(&c.rec, input_of(sendbuf, recvbuf), count);
 	}
 	tracer_gate(&c);
-	return posted(&c, PMPI_Ireduce(sendbuf, recvbuf, count, dt, op, root, comm, req), req);
+	return tracer_posted(&c, PMPI_Ireduce(sendbuf, recvbuf, count, dt, op, root, comm, req), req);
 }
 
 /* Iallreduce, Iscan, Iexscan: a count and datatype every rank gives, its
@@ -99,7 +102,7 @@ static int traced_ireduce(enum event_kind kind,
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_set_preview(&c.rec, input_of(sendbuf, recvbuf), count);
 	tracer_gate(&c);
-	return posted(&c, pmpi(sendbuf, recvbuf, count, dt, op, comm, req), req);
+	return tracer_posted(&c, pmpi(sendbuf, recvbuf, count, dt, op, comm, req), req);
 }
 
 int MPI_Iallreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI_Op op,
@@ -130,7 +133,7 @@ int MPI_Ireduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
 	begin_all(&c, EV_IREDUCE_SCATTER_BLOCK, comm);
 	tracer_set_buffer(&c.rec.ev, recvcount, dt);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Ireduce_scatter_block(sendbuf, recvbuf, recvcount, dt, op, comm, req),
+	return tracer_posted(&c, PMPI_Ireduce_scatter_block(sendbuf, recvbuf, recvcount, dt, op, comm, req),
 		      req);
 }
 
@@ -142,7 +145,7 @@ int MPI_Ireduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts
 	struct call c;
 	begin_all(&c, EV_IREDUCE_SCATTER, comm);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Ireduce_scatter(sendbuf, recvbuf, recvcounts, dt, op, comm, req),
+	return tracer_posted(&c, PMPI_Ireduce_scatter(sendbuf, recvbuf, recvcounts, dt, op, comm, req),
 		      req);
 }
 
@@ -153,12 +156,11 @@ int MPI_Igather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 		return PMPI_Igather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, root,
 				    comm, req);
 	struct call c;
-	tracer_before(&c, EV_IGATHER);
-	tracer_set_root(&c, comm, root);
+	begin_rooted(&c, EV_IGATHER, comm, root);
 	if (root != MPI_PROC_NULL && root != MPI_ROOT)
-		own_part(&c, sendbuf, sendcount, sendtype);
+		tracer_own_part(&c, sendbuf, sendcount, sendtype);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Igather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+	return tracer_posted(&c, PMPI_Igather(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
 				       root, comm, req), req);
 }
 
@@ -170,12 +172,11 @@ int MPI_Igatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
 		return PMPI_Igatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
 				     recvtype, root, comm, req);
 	struct call c;
-	tracer_before(&c, EV_IGATHERV);
-	tracer_set_root(&c, comm, root);
+	begin_rooted(&c, EV_IGATHERV, comm, root);
 	if (root != MPI_PROC_NULL && root != MPI_ROOT)
-		own_part(&c, sendbuf, sendcount, sendtype);
+		tracer_own_part(&c, sendbuf, sendcount, sendtype);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Igatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+	return tracer_posted(&c, PMPI_Igatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
 					recvtype, root, comm, req), req);
 }
 
@@ -194,11 +195,10 @@ int MPI_Iscatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
 		return PMPI_Iscatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
 				     root, comm, req);
 	struct call c;
-	tracer_before(&c, EV_ISCATTER);
-	tracer_set_root(&c, comm, root);
+	begin_rooted(&c, EV_ISCATTER, comm, root);
 	scatter_part(&c, recvbuf, recvcount, recvtype, root);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Iscatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
+	return tracer_posted(&c, PMPI_Iscatter(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype,
 					root, comm, req), req);
 }
 
@@ -210,36 +210,32 @@ int MPI_Iscatterv(const void *sendbuf, const int sendcounts[], const int displs[
 		return PMPI_Iscatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
 				      recvtype, root, comm, req);
 	struct call c;
-	tracer_before(&c, EV_ISCATTERV);
-	tracer_set_root(&c, comm, root);
+	begin_rooted(&c, EV_ISCATTERV, comm, root);
 	scatter_part(&c, recvbuf, recvcount, recvtype, root);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Iscatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
+	return tracer_posted(&c, PMPI_Iscatterv(sendbuf, sendcounts, displs, sendtype, recvbuf, recvcount,
 					 recvtype, root, comm, req), req);
 }
 
-/* Iallgather and Ialltoall: this rank's part as it sends it. */
-static int traced_iall(enum event_kind kind,
-		       int (*pmpi)(const void *, int, MPI_Datatype, void *, int, MPI_Datatype,
-				   MPI_Comm, MPI_Request *),
-		       const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
-		       int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
+int tracer_iblocks(enum event_kind kind, tracer_iblocks_fn pmpi, const void *sendbuf,
+		   int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
+		   MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
 {
 	if (!tracer_on())
 		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, req);
 	struct call c;
 	begin_all(&c, kind, comm);
-	own_part(&c, sendbuf, sendcount, sendtype);
+	tracer_own_part(&c, sendbuf, sendcount, sendtype);
 	tracer_gate(&c);
-	return posted(&c, pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, req),
+	return tracer_posted(&c, pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, req),
 		      req);
 }
 
 int MPI_Iallgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 		   int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
 {
-	return traced_iall(EV_IALLGATHER, PMPI_Iallgather, sendbuf, sendcount, sendtype, recvbuf,
-			   recvcount, recvtype, comm, req);
+	return tracer_iblocks(EV_IALLGATHER, PMPI_Iallgather, sendbuf, sendcount, sendtype, recvbuf,
+			      recvcount, recvtype, comm, req);
 }
 
 int MPI_Iallgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
@@ -251,17 +247,17 @@ int MPI_Iallgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, v
 					recvtype, comm, req);
 	struct call c;
 	begin_all(&c, EV_IALLGATHERV, comm);
-	own_part(&c, sendbuf, sendcount, sendtype);
+	tracer_own_part(&c, sendbuf, sendcount, sendtype);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Iallgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts,
+	return tracer_posted(&c, PMPI_Iallgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts,
 					   displs, recvtype, comm, req), req);
 }
 
 int MPI_Ialltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 		  int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
 {
-	return traced_iall(EV_IALLTOALL, PMPI_Ialltoall, sendbuf, sendcount, sendtype, recvbuf,
-			   recvcount, recvtype, comm, req);
+	return tracer_iblocks(EV_IALLTOALL, PMPI_Ialltoall, sendbuf, sendcount, sendtype, recvbuf,
+			      recvcount, recvtype, comm, req);
 }
 
 int MPI_Ialltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
@@ -274,7 +270,7 @@ int MPI_Ialltoallv(const void *sendbuf, const int sendcounts[], const int sdispl
 	struct call c;
 	begin_all(&c, EV_IALLTOALLV, comm);
 	tracer_gate(&c);
-	return posted(&c, PMPI_Ialltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf,
+	return tracer_posted(&c, PMPI_Ialltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf,
 					  recvcounts, rdispls, recvtype, comm, req), req);
 }
 

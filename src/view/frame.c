@@ -26,8 +26,8 @@ static const char *const help_text[] = {
 	"",
 	"s send  r recv  o Irecv posted  w wait  t test  p probe",
 	"B bcast  G gather(v)  S scatter(v)  R reduce  A allreduce",
-	"H allgather(v)  X alltoall(v)  C communicator  k/u (un)pack",
-	"i non-blocking coll.  # result  lines: L<level> or t<tag>",
+	"H allgather(v)  X alltoall(v)  N neighbour coll.  C communicator",
+	"k/u (un)pack  i non-blocking coll.  # result  L<n>/t<n> lines",
 	"r held ...  waits for n    r blocked ~~~  inside the call",
 };
 

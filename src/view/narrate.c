@@ -8,6 +8,10 @@
 static void what(struct strbuf *sb, const struct store *st, struct event_ref ref,
 		 const struct event *e, int32_t count)
 {
+	if (count < 0) { /* a v- or w-form's counts, one per rank */
+		strbuf_puts(sb, "a count for each rank");
+		return;
+	}
 	const uint8_t *pv = store_preview(st, ref);
 	size_t size = event_dtype_size(e->dtype);
 	if (count == 1 && pv != NULL && e->dtype != DT_PACKED && e->dtype != DT_BYTE &&
@@ -93,15 +97,15 @@ static void completion(struct strbuf *sb, const struct store *st, struct event_r
 		       const struct event *e)
 {
 	struct event_ref posting;
-	if (e->count == EV_UNSET) {
-		strbuf_printf(sb, "rank %u: %s, nothing completed", e->rank,
-			      event_kind_name(e->kind));
-		return;
-	}
 	if (store_posting(st, ref, &posting) && event_is_icoll(store_event(st, posting))) {
 		strbuf_printf(sb, "rank %u's part in the %s is done", e->rank,
 			      event_kind_name(store_event(st, posting)->kind));
 		request(sb, st, ref, e);
+		return;
+	}
+	if (e->count == EV_UNSET) {
+		strbuf_printf(sb, "rank %u: %s, nothing completed", e->rank,
+			      event_kind_name(e->kind));
 		return;
 	}
 	strbuf_printf(sb, "rank %u's send to ", e->rank);
@@ -194,6 +198,15 @@ static void collective(struct strbuf *sb, const struct store *st, struct event_r
 		break;
 	case EV_SCAN:
 		strbuf_puts(sb, "takes part in a scan, the reduction over ranks up to it ");
+		break;
+	case EV_NEIGHBOR_ALLGATHER:
+	case EV_NEIGHBOR_ALLGATHERV:
+		strbuf_puts(sb, "gathers its neighbours' values, sending each ");
+		break;
+	case EV_NEIGHBOR_ALLTOALL:
+	case EV_NEIGHBOR_ALLTOALLV:
+	case EV_NEIGHBOR_ALLTOALLW:
+		strbuf_puts(sb, "exchanges a part with each neighbour, sending ");
 		break;
 	case EV_EXSCAN:
 		strbuf_puts(sb, "takes part in an exscan, the reduction over the ranks before it ");

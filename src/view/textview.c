@@ -28,6 +28,10 @@ static void put_count(struct strbuf *sb, const char *key, int32_t v)
 
 static void put_buffer(struct strbuf *sb, const struct event *ev)
 {
+	if (ev->count == EV_UNSET) { /* a v- or w-form's counts, one per rank */
+		strbuf_puts(sb, " count=-");
+		return;
+	}
 	put_count(sb, "count", ev->count);
 	strbuf_printf(sb, " type=%s bytes=%lld", event_dtype_name(ev->dtype),
 		      (long long)event_bytes(ev));

@@ -32,6 +32,8 @@ static char kind_letter(const struct event *e)
 	case EV_SCATTER: case EV_SCATTERV: return 'S';
 	case EV_ALLGATHER: case EV_ALLGATHERV: return 'H';
 	case EV_ALLTOALL: case EV_ALLTOALLV: return 'X';
+	case EV_NEIGHBOR_ALLGATHER: case EV_NEIGHBOR_ALLGATHERV: case EV_NEIGHBOR_ALLTOALL:
+	case EV_NEIGHBOR_ALLTOALLV: case EV_NEIGHBOR_ALLTOALLW: return 'N';
 	case EV_COMM_SPLIT: case EV_COMM_DUP: case EV_CART_CREATE: case EV_COMM_FREE: return 'C';
 	case EV_REDUCE: case EV_REDUCE_SCATTER: case EV_REDUCE_SCATTER_BLOCK: return 'R';
 	case EV_ALLREDUCE: case EV_SCAN: case EV_EXSCAN: return 'A';
