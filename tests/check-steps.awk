@@ -5,7 +5,8 @@
 # the world and on a communicator whose creation line names its first
 # member (two communicators with one id have different first members);
 # a probe that found a message is at a later step than that message's
-# send (the message the rank's next receive matching its status takes);
+# send (the message the rank's next receive matching its status takes,
+# or for a matched probe the one its Mrecv received);
 # a gather's or a reduction's root is not left of any member, and no
 # member of a broadcast or scatter is left of its root, on any
 # communicator (the k-th such call with that root on that communicator).
@@ -22,12 +23,15 @@ function field(name) { return match($0, " " name "=[-0-9]+") ? substr($0, RSTART
 	status = field("status.source") ":" field("status.tag") ":" comm
 	if ((kind == "probe" || kind == "iprobe") && field("status.source") != "")
 		probes[rank] = probes[rank] " " step "@" status
+	if ((kind == "mprobe" || kind == "improbe") && match($0, / done=#[0-9]+/))
+		mprobe_at[rank "." substr($0, RSTART + 7, RLENGTH - 7)] = step
 	if (match($0, / msg=[0-9]+\.[0-9]+/)) {
 		id = substr($0, RSTART + 5, RLENGTH - 5)
 		if (kind ~ /send/ && id == rank "." seq) sendstep[id] = step
 		else {
 			recvstep[id] = recvstep[id] " " step
 			taken(rank, id, status)
+			msgof[rank "." seq] = id
 		}
 	}
 	if (kind ~ /^(gatherv?|reduce|bcast|scatterv?)$/ && field("root") != "") {
@@ -89,5 +93,8 @@ END {
 	}
 	for (id in probed)
 		after_send(id, probed[id], "probed")
+	for (k in mprobe_at)
+		if (k in msgof)
+			after_send(msgof[k], mprobe_at[k], "taken by a matched probe")
 	exit bad
 }

@@ -46,14 +46,14 @@ BEGIN {
 	      "ialltoall ialltoallv ireduce_scatter ireduce_scatter_block iscan iexscan " \
 	      "neighbor_allgather neighbor_allgatherv neighbor_alltoall neighbor_alltoallv " \
 	      "neighbor_alltoallw ineighbor_allgather ineighbor_allgatherv ineighbor_alltoall " \
-	      "ineighbor_alltoallv ineighbor_alltoallw", names)
+	      "ineighbor_alltoallv ineighbor_alltoallw mprobe improbe mrecv imrecv", names)
 	for (i in names)
 		known[names[i]] = 1
 	split("send ssend bsend rsend isend issend ibsend irsend sendrecv-send", names)
 	for (i in names)
 		sendkind[names[i]] = 1
-	split("recv sendrecv-recv wait waitall waitany waitsome test testall testany testsome",
-	      names)
+	split("recv sendrecv-recv wait waitall waitany waitsome test testall testany testsome " \
+	      "mrecv", names)
 	for (i in names)
 		recvkind[names[i]] = 1
 }

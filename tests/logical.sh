@@ -53,7 +53,7 @@ done
 echo "ok textbook broadcast: each round's sends in one column"
 
 programs=$top_builddir/tests/programs
-for p in ring pi halo master-worker split icoll neighbor; do
+for p in ring pi halo master-worker split icoll neighbor mprobe; do
 	for n in 2 3 4; do
 		run_plain run -n "$n" --text --steps -- "$programs/$p"
 		assert_eq "$rc" 0 "$p at $n ranks: exit status"

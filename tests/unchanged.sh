@@ -8,7 +8,8 @@
 # and zero-size datatypes on every receive path, a datatype and a
 # communicator freed while a receive that uses them is pending, and every
 # non-blocking and neighbourhood collective (each completed request
-# linked to its posting).
+# linked to its posting), and matched probes (MPI_Mprobe, MPI_Improbe)
+# matched as MPI matches them.
 . "${top_srcdir:-.}/tests/lib.sh"
 
 progs=$top_builddir/tests/programs
@@ -57,7 +58,22 @@ neighbor_traced() {
 	done
 }
 
-for p in intercomm dtypes freed icoll neighbor; do
+# mprobe_traced N: each sender's first tag-5 message is the one its
+# Mprobe took, received by the Mrecv; the Recv between them gets the
+# second (MPI's rule, which matching where the probe was gives); the
+# Improbe's message arrives at the Wait of its Imrecv
+mprobe_traced() {
+	s=1
+	while [ "$s" -lt "$1" ]; do
+		assert_match "^ *[0-9.]+ r0 #[0-9]+ mrecv req=#[0-9]+ source=$s tag=5 .* msg=$s\.1 " "mprobe at $1 ranks: rank $s's first message at the Mrecv"
+		assert_match "^ *[0-9.]+ r0 #[0-9]+ recv source=$s tag=5 .* msg=$s\.2 " "mprobe at $1 ranks: rank $s's second message at the Recv"
+		assert_match "^ *[0-9.]+ r0 #[0-9]+ wait req=#[0-9]+ source=ANY tag=6 .* msg=$s\.3 " "mprobe at $1 ranks: rank $s's tag-6 message at the Imrecv's Wait"
+		s=$((s + 1))
+	done
+	assert_match '^# result: .* unmatched=0 ' "mprobe at $1 ranks: every message matched"
+}
+
+for p in intercomm dtypes freed icoll neighbor mprobe; do
 	for n in 2 3 4 5; do
 		plain "$n" "$progs/$p"
 		grep -q ' ok$' "$tmp/plain" || fail "$p at $n ranks: the plain run checked nothing"
@@ -70,6 +86,7 @@ for p in intercomm dtypes freed icoll neighbor; do
 		[ "$p" != freed ] || assert_match '^# result: .* unmatched=0 ' "$p at $n ranks: every message matched"
 		[ "$p" != icoll ] || icoll_traced "$n"
 		[ "$p" != neighbor ] || neighbor_traced "$n"
+		[ "$p" != mprobe ] || mprobe_traced "$n"
 		echo "ok $p -n $n: same status ($rc) and output traced"
 	done
 done

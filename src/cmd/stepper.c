@@ -157,7 +157,7 @@ static int waiting_partner(const struct stepper *sp, const struct store *st, uin
 	if (q->comm != p->comm)
 		return 0;
 	if (event_is_send(p))
-		return (q->kind == EV_RECV || q->kind == EV_PROBE) &&
+		return (q->kind == EV_RECV || q->kind == EV_PROBE || q->kind == EV_MPROBE) &&
 		       (q->peer == EV_ANY || q->peer == (int32_t)p->rank) && tags_match(q->tag, p->tag);
 	return event_is_send(q) && q->peer == (int32_t)p->rank && tags_match(p->tag, q->tag);
 }
@@ -194,7 +194,7 @@ static int completes(const struct stepper *sp, const struct store *st, const str
 		return p->peer >= 0 && (uint32_t)p->peer < sp->nranks &&
 		       waiting_partner(sp, st, (uint32_t)p->peer, p);
 	}
-	if (p->kind == EV_RECV || p->kind == EV_PROBE)
+	if (p->kind == EV_RECV || p->kind == EV_PROBE || p->kind == EV_MPROBE)
 		return can_receive(sp, st, p);
 	if (event_is_collective(p))
 		return all_in(sp, st, p);
@@ -241,7 +241,7 @@ static struct step *new_step(struct stepper *sp, const struct store *st, char ke
 
 static int is_receive(const struct event *p)
 {
-	return p->kind == EV_RECV || p->kind == EV_PROBE;
+	return p->kind == EV_RECV || p->kind == EV_PROBE || p->kind == EV_MPROBE;
 }
 
 /* The lowest held rank whose call will complete (only receives and

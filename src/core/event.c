@@ -59,6 +59,8 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_INEIGHBOR_ALLTOALL] = "ineighbor_alltoall",
 	[EV_INEIGHBOR_ALLTOALLV] = "ineighbor_alltoallv",
 	[EV_INEIGHBOR_ALLTOALLW] = "ineighbor_alltoallw",
+	[EV_MPROBE] = "mprobe",	      [EV_IMPROBE] = "improbe",	  [EV_MRECV] = "mrecv",
+	[EV_IMRECV] = "imrecv",
 };
 
 static const struct {

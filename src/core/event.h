@@ -94,6 +94,13 @@ enum event_kind {
 	EV_INEIGHBOR_ALLTOALL,
 	EV_INEIGHBOR_ALLTOALLV,
 	EV_INEIGHBOR_ALLTOALLW,
+	/* Matched probes: MPI_Mprobe, and MPI_Improbe that found a message,
+	 * are postings of a receive (MPI took the message there); MPI_Mrecv
+	 * completes it, as does the Wait of an MPI_Imrecv (a call of its own) */
+	EV_MPROBE,
+	EV_IMPROBE,
+	EV_MRECV,
+	EV_IMRECV,
 	EV_KIND_COUNT
 };
 
@@ -206,14 +213,27 @@ static inline int event_is_icoll(const struct event *ev)
 static inline int event_is_posting(const struct event *ev)
 {
 	return ev->kind == EV_ISEND || ev->kind == EV_ISSEND || ev->kind == EV_IRECV ||
-	       ev->kind == EV_IBSEND || ev->kind == EV_IRSEND || event_is_icoll(ev);
+	       ev->kind == EV_IBSEND || ev->kind == EV_IRSEND || event_is_icoll(ev) ||
+	       ev->kind == EV_MPROBE || ev->kind == EV_IMPROBE;
+}
+
+/* A posting whose completion receives a message: an Irecv, a matched probe. */
+static inline int event_opens_recv(const struct event *ev)
+{
+	return ev->kind == EV_IRECV || ev->kind == EV_MPROBE || ev->kind == EV_IMPROBE;
+}
+
+static inline int event_is_any_probe(const struct event *ev)
+{
+	return ev->kind == EV_PROBE || ev->kind == EV_IPROBE || ev->kind == EV_MPROBE ||
+	       ev->kind == EV_IMPROBE;
 }
 
 /* Wait/Test and their -all/-any/-some forms: each event completes one
  * request, named by aux on the wire (0: none completed, or not traced). */
 static inline int event_is_completion(const struct event *ev)
 {
-	return ev->kind >= EV_WAIT && ev->kind <= EV_TESTSOME;
+	return (ev->kind >= EV_WAIT && ev->kind <= EV_TESTSOME) || ev->kind == EV_MRECV;
 }
 
 /* A receive is where a message arrives: a blocking receive or the

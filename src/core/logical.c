@@ -351,6 +351,25 @@ static int after_probe(struct logical *lg, const struct store *st, uint32_t r, u
 	return lg->r[r].forced; /* not recorded yet */
 }
 
+/* A matched probe took its message where it was: after that message's
+ * send, the one the probe's receive (its completion) got. Returns 0
+ * while that receive is not recorded or its send not laid out. */
+static int after_mprobe(struct logical *lg, const struct store *st, uint32_t r, uint32_t i,
+			uint32_t *s)
+{
+	struct event_ref done, partner;
+	if (!store_completion(st, (struct event_ref){r, i}, &done) ||
+	    !store_partner(st, done, &partner))
+		return lg->r[r].forced;
+	const struct lrank *ps = &lg->r[partner.rank];
+	if (partner.index < ps->n) {
+		*s = max32(*s, ps->step[partner.index] + 1);
+		return 1;
+	}
+	wait_for(lg, r, partner.rank);
+	return lg->r[r].forced;
+}
+
 /* Every member counted in: all of them at the greatest one's step. */
 static void close_all(struct logical *lg, const struct store *st, uint32_t idx)
 {
@@ -435,6 +454,8 @@ static int place_next(struct logical *lg, const struct store *st, uint32_t r)
 	if (event_is_recv(e) && !after_send(lg, st, r, i, &s))
 		return 0;
 	if ((e->kind == EV_PROBE || e->kind == EV_IPROBE) && !after_probe(lg, st, r, i, &s))
+		return 0;
+	if ((e->kind == EV_MPROBE || e->kind == EV_IMPROBE) && !after_mprobe(lg, st, r, i, &s))
 		return 0;
 	size_t before = lr->n;
 	if (!place_collective(lg, st, r, e, &s))

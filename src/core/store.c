@@ -280,7 +280,7 @@ static void link_partner(struct store *st, struct event_ref ref, uint32_t posted
 	struct store_rank *sr = &st->ranks[ref.rank];
 	struct event *ev = &sr->ev[ref.index];
 	struct match_key key;
-	if (ev->kind == EV_IRECV) {
+	if (event_opens_recv(ev)) {
 		recvorder_open(&sr->order, ref.index, ev->peer, ev->tag, ev->comm);
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xalloc.h"
 #include "trace/dtype.h"
 #include "trace/shared.h"
 #include "trace/standalone.h"
@@ -352,6 +353,8 @@ int tracer_persistent(MPI_Request req, struct posting *p)
  * ranks the posting held: the program may have freed the communicator. */
 static int recv_source(const struct posting *p, const MPI_Status *st)
 {
+	if (p->ev.kind != EV_IRECV) /* a matched probe: its status said */
+		return p->ev.st_source;
 	if (p->ev.peer != EV_ANY)
 		return p->ev.peer;
 	if (p->ev.comm == 0) /* WORLD */
@@ -388,7 +391,7 @@ static void posting_args(struct event *ev, const struct posting *p)
 {
 	ev->aux = p->ev.seq + 1;
 	tracer_copy_args(ev, &p->ev);
-	if (p->ev.kind == EV_IRECV)
+	if (event_opens_recv(&p->ev))
 		ev->flags |= EVF_REQ_RECV;
 }
 
@@ -407,12 +410,46 @@ void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st)
 	ev->dtype = DT_NONE;
 	ev->type_size = 0;
 	ev->flags &= (uint8_t)~EVF_REQ_RECV;
-	if (!found)
-		return;
-	posting_args(&c->rec.ev, &p);
-	if (p.ev.kind == EV_IRECV)
-		complete_recv(c, &p, st);
-	comms_release(p.source_comm);
+	if (found)
+		tracer_complete_posting(c, &p, st);
+}
+
+void tracer_complete_posting(struct call *c, const struct posting *p, const MPI_Status *st)
+{
+	posting_args(&c->rec.ev, p);
+	if (event_opens_recv(&p->ev) && st != NULL)
+		complete_recv(c, p, st);
+	comms_release(p->source_comm);
+}
+
+/* A program holds few probed messages at once (one per Mprobe not yet
+ * received): a short list searched from its end. */
+void tracer_post_message(MPI_Message msg, const struct posting *p)
+{
+	struct tracer *tr = &loom_tracer;
+	lock_records(tr);
+	if (tr->nmsgs == tr->msgs_cap) {
+		tr->msgs_cap = tr->msgs_cap ? 2 * tr->msgs_cap : 8;
+		tr->msgs = xreallocarray(tr->msgs, tr->msgs_cap, sizeof *tr->msgs);
+	}
+	tr->msgs[tr->nmsgs++] = (struct tracer_message){msg, *p};
+	unlock_records(tr);
+}
+
+int tracer_take_message(MPI_Message msg, struct posting *out)
+{
+	struct tracer *tr = &loom_tracer;
+	int found = 0;
+	lock_records(tr);
+	for (size_t i = tr->nmsgs; i-- > 0 && !found;) {
+		if (tr->msgs[i].msg != msg)
+			continue;
+		*out = tr->msgs[i].p;
+		tr->msgs[i] = tr->msgs[--tr->nmsgs];
+		found = 1;
+	}
+	unlock_records(tr);
+	return found;
 }
 
 void tracer_expect(struct call *c, int n, const MPI_Request reqs[])
@@ -571,6 +608,9 @@ void tracer_stop(void)
 	shared_close(tr);
 	reqtable_free(&tr->reqs);
 	reqtable_free(&tr->persistent);
+	free(tr->msgs);
+	tr->msgs = NULL;
+	tr->nmsgs = tr->msgs_cap = 0;
 	comms_stop(tr);
 	if (tr->textbook_comm != MPI_COMM_NULL)
 		PMPI_Comm_free(&tr->textbook_comm);

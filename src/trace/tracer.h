@@ -57,6 +57,12 @@ struct gate {
 	sem_t own_release;
 };
 
+/* A message a matched probe took, and the probe's posting. */
+struct tracer_message {
+	MPI_Message msg;
+	struct posting p;
+};
+
 struct tracer {
 	atomic_int enabled;
 	int ready; /* between our MPI_Init and MPI_Finalize */
@@ -81,6 +87,8 @@ struct tracer {
 	const MPI_Status *probe_status;
 
 	struct reqtable reqs; /* non-blocking calls not yet completed */
+	struct tracer_message *msgs; /* matched probes' messages not yet received */
+	size_t nmsgs, msgs_cap;
 	struct reqtable persistent; /* persistent requests: what each starts */
 	int comm_keyval;      /* caches a communicator's id and world ranks */
 	atomic_uint comm_generation; /* communicators freed: see comms.c */
@@ -186,6 +194,11 @@ int tracer_persistent(MPI_Request req, struct posting *p);
 /* Fills a completion event from the posting of req (the handle before the
  * call) and its status; MPI_REQUEST_NULL: a call that completed nothing. */
 void tracer_complete(struct call *c, MPI_Request req, const MPI_Status *st);
+/* The same from a posting in hand (st NULL: the call failed). */
+void tracer_complete_posting(struct call *c, const struct posting *p, const MPI_Status *st);
+/* A matched probe's message, kept until MPI_Mrecv or MPI_Imrecv takes it. */
+void tracer_post_message(MPI_Message msg, const struct posting *p);
+int tracer_take_message(MPI_Message msg, struct posting *out);
 /* Before a Wait or Test: the arguments of the first of reqs that a traced
  * call posted, for the pending call to show what it waits for. */
 void tracer_expect(struct call *c, int n, const MPI_Request reqs[]);

@@ -25,8 +25,7 @@ static void headline(struct strbuf *sb, const struct event *e)
 	if (event_is_send(e)) {
 		strbuf_puts(sb, "  ");
 		put_who(sb, "to", e->peer);
-	} else if (event_is_recv(e) || e->kind == EV_PROBE || e->kind == EV_IPROBE ||
-		   e->kind == EV_IRECV) {
+	} else if (event_is_recv(e) || event_is_any_probe(e) || e->kind == EV_IRECV) {
 		strbuf_puts(sb, "  ");
 		put_who(sb, "from", e->peer);
 	} else if ((event_is_collective(e) || event_is_icoll(e)) && e->peer >= 0) {

@@ -139,9 +139,11 @@ static void p2p(struct strbuf *sb, const struct store *st, struct event_ref ref,
 	request(sb, st, ref, e);
 }
 
-static void probe(struct strbuf *sb, const struct event *e)
+static void probe(struct strbuf *sb, const struct store *st, struct event_ref ref,
+		  const struct event *e)
 {
-	strbuf_printf(sb, "rank %u probes (", e->rank);
+	int matched = e->kind == EV_MPROBE || e->kind == EV_IMPROBE;
+	strbuf_printf(sb, "rank %u %s (", e->rank, matched ? "takes a message by probe" : "probes");
 	if (e->peer == EV_ANY)
 		strbuf_puts(sb, "ANY_SOURCE");
 	else
@@ -154,6 +156,8 @@ static void probe(struct strbuf *sb, const struct event *e)
 	strbuf_printf(sb, "message from rank %d, tag %d, %d %s (MPI_Get_count), %d elements",
 		      e->st_source, e->st_tag, e->st_count, event_dtype_name(e->dtype),
 		      e->st_elements);
+	if (matched)
+		request(sb, st, ref, e);
 }
 
 static void collective(struct strbuf *sb, const struct store *st, struct event_ref ref,
@@ -261,8 +265,8 @@ void narrate(struct strbuf *sb, const struct store *st, struct event_ref ref)
 		completion(sb, st, ref, e);
 	else if (event_is_comm_op(e))
 		comm_op(sb, e);
-	else if (e->kind == EV_PROBE || e->kind == EV_IPROBE)
-		probe(sb, e);
+	else if (event_is_any_probe(e))
+		probe(sb, st, ref, e);
 	else if (event_is_collective(e))
 		collective(sb, st, ref, e);
 	else if (event_is_icoll(e))

@@ -109,13 +109,13 @@ static void put_fields(struct strbuf *sb, const struct store *st, struct event_r
 		put_rank(sb, "tag", ev->tag);
 		put_buffer(sb, ev);
 		put_message(sb, st, ref, ev);
-	} else if (event_is_recv(ev) || ev->kind == EV_IRECV) {
+	} else if (event_is_recv(ev) || ev->kind == EV_IRECV || ev->kind == EV_IMRECV) {
 		if (event_is_completion(ev))
 			put_request(sb, st, ref, ev);
 		put_rank(sb, "source", ev->peer);
 		put_rank(sb, "tag", ev->tag);
 		put_count(sb, "count", ev->count);
-		if (ev->kind == EV_IRECV) {
+		if (ev->kind == EV_IRECV || ev->kind == EV_IMRECV) {
 			strbuf_printf(sb, " type=%s", event_dtype_name(ev->dtype));
 			return;
 		}
@@ -130,7 +130,7 @@ static void put_fields(struct strbuf *sb, const struct store *st, struct event_r
 		}
 	} else if (event_is_comm_op(ev)) {
 		put_comm_op(sb, ev);
-	} else if (ev->kind == EV_PROBE || ev->kind == EV_IPROBE) {
+	} else if (event_is_any_probe(ev)) {
 		put_rank(sb, "source", ev->peer);
 		put_rank(sb, "tag", ev->tag);
 		put_status(sb, ev);

@@ -22,7 +22,9 @@ static char kind_letter(const struct event *e)
 	case EV_ISEND: case EV_ISSEND: case EV_IBSEND: case EV_IRSEND: return 's';
 	case EV_SENDRECV_SEND: return 's';
 	case EV_RECV: case EV_SENDRECV_RECV: return 'r';
-	case EV_IRECV: return 'o'; /* a receive left open */
+	case EV_IRECV: case EV_IMRECV: return 'o'; /* a receive left open */
+	case EV_MRECV: return 'r';
+	case EV_MPROBE: case EV_IMPROBE: return 'p';
 	case EV_WAIT: case EV_WAITALL: case EV_WAITANY: case EV_WAITSOME: return 'w';
 	case EV_TEST: case EV_TESTALL: case EV_TESTANY: case EV_TESTSOME: return 't';
 	case EV_PROBE: case EV_IPROBE: return 'p';
@@ -52,9 +54,9 @@ static int kind_color(const struct event *e)
 {
 	if (event_is_send(e))
 		return C_SEND;
-	if (event_is_recv(e) || e->kind == EV_IRECV)
+	if (event_is_recv(e) || e->kind == EV_IRECV || e->kind == EV_IMRECV || e->kind == EV_MRECV)
 		return C_RECV;
-	if (e->kind == EV_PROBE || e->kind == EV_IPROBE)
+	if (event_is_any_probe(e))
 		return C_PROBE;
 	if (event_is_collective(e) || event_is_icoll(e))
 		return C_COLL;
@@ -117,7 +119,7 @@ static int weight(const struct event *e)
 {
 	if (event_is_send(e) || event_is_recv(e) || event_is_collective(e))
 		return 3;
-	if (e->kind == EV_PROBE || e->kind == EV_IPROBE || e->kind == EV_ABORT ||
+	if (event_is_any_probe(e) || e->kind == EV_ABORT ||
 	    e->kind == EV_EXIT || e->kind == EV_IRECV || event_is_completion(e) ||
 	    event_is_icoll(e))
 		return 2;
