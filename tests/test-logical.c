@@ -184,6 +184,15 @@ static void test_probe(void)
 	CHECK(step_of(st, 0, 3) == 4 && step_of(st, 0, 4) == 6);
 	CHECK(step_of(st, 1, 1) == 7); /* after the second tag-4 send, not the first */
 	store_free(st);
+
+	/* a matched probe of MPI_PROC_NULL has no message to wait for */
+	st = store_new(1);
+	struct event m = call(0, 0, EV_MPROBE, EV_UNSET, 0), after = call(0, 1, EV_COMPUTE, 0, 0);
+	m.st_source = EV_UNSET;
+	store_add(st, &m, NULL);
+	store_add(st, &after, NULL);
+	CHECK(logical_placed(store_logical(st), 0) == 2);
+	store_free(st);
 }
 
 /* Collectives on a communicator a split made wait for the members the

@@ -162,6 +162,7 @@ static void note_created(struct lrank *lr, const struct event *e)
 		struct comm_count *cc = comm_count(lr, (uint32_t)e->tag);
 		cc->size = (uint32_t)e->count;
 		cc->first = (uint32_t)e->peer;
+		cc->n = 0; /* an id comes back after 32767 communicators */
 	}
 }
 
@@ -358,6 +359,9 @@ static int after_mprobe(struct logical *lg, const struct store *st, uint32_t r, 
 			uint32_t *s)
 {
 	struct event_ref done, partner;
+	const struct event *p = store_event(st, (struct event_ref){r, i});
+	if (p->st_source < 0 || (uint32_t)p->st_source >= lg->nranks)
+		return 1; /* MPI_PROC_NULL's empty message, or no sender to tie to */
 	if (!store_completion(st, (struct event_ref){r, i}, &done) ||
 	    !store_partner(st, done, &partner))
 		return lg->r[r].forced;

@@ -281,7 +281,10 @@ static void link_partner(struct store *st, struct event_ref ref, uint32_t posted
 	struct event *ev = &sr->ev[ref.index];
 	struct match_key key;
 	if (event_opens_recv(ev)) {
-		recvorder_open(&sr->order, ref.index, ev->peer, ev->tag, ev->comm);
+		/* a matched probe's message is chosen: only its envelope waits */
+		int chosen = ev->kind != EV_IRECV && ev->st_source >= 0;
+		recvorder_open(&sr->order, ref.index, chosen ? ev->st_source : ev->peer,
+			       chosen ? ev->st_tag : ev->tag, ev->comm);
 		return;
 	}
 	int recv_done = event_is_recv(ev) && event_is_completion(ev);

@@ -445,7 +445,10 @@ int tracer_take_message(MPI_Message msg, struct posting *out)
 		if (tr->msgs[i].msg != msg)
 			continue;
 		*out = tr->msgs[i].p;
-		tr->msgs[i] = tr->msgs[--tr->nmsgs];
+		/* the order kept: a stale entry (its receive not traced) stays
+		 * older than a reused handle's */
+		memmove(&tr->msgs[i], &tr->msgs[i + 1], (tr->nmsgs - i - 1) * sizeof *tr->msgs);
+		tr->nmsgs--;
 		found = 1;
 	}
 	unlock_records(tr);

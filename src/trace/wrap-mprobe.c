@@ -86,13 +86,15 @@ int MPI_Mrecv(void *buf, int count, MPI_Datatype dt, MPI_Message *msg, MPI_Statu
 	struct posting p;
 	MPI_Status local;
 	MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
-	MPI_Message taken = *msg; /* MPI_Mrecv sets it to MPI_MESSAGE_NULL */
+	/* taken while the handle is still this message's: once MPI has
+	 * received it, another thread's probe may get the same handle */
+	int posted = tracer_take_message(*msg, &p);
 	tracer_before(&c, EV_MRECV);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_gate(&c);
 	int rc = PMPI_Mrecv(buf, count, dt, msg, st);
 	tracer_after(&c);
-	if (tracer_take_message(taken, &p)) {
+	if (posted) {
 		with_buffer(&p, buf, count, dt);
 		tracer_complete_posting(&c, &p, rc == MPI_SUCCESS ? st : NULL);
 	}
@@ -107,17 +109,16 @@ int MPI_Imrecv(void *buf, int count, MPI_Datatype dt, MPI_Message *msg, MPI_Requ
 		return PMPI_Imrecv(buf, count, dt, msg, req);
 	struct call c;
 	struct posting p;
-	MPI_Message taken = *msg;
+	int posted = tracer_take_message(*msg, &p); /* see MPI_Mrecv */
 	tracer_before(&c, EV_IMRECV);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_gate(&c);
 	int rc = PMPI_Imrecv(buf, count, dt, msg, req);
 	tracer_after(&c);
 	tracer_commit(&c);
-	if (tracer_take_message(taken, &p)) {
+	if (posted && rc == MPI_SUCCESS) {
 		with_buffer(&p, buf, count, dt);
-		if (rc == MPI_SUCCESS)
-			tracer_post_held(*req, &p);
+		tracer_post_held(*req, &p);
 	}
 	return rc;
 }

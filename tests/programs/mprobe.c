@@ -5,7 +5,8 @@
  * same sender with a plain MPI_Recv before the MPI_Mrecv: MPI gives the
  * Recv the second message, the probed one stays the probe's. The tag-6
  * messages are found with MPI_Improbe, sized with MPI_Get_count and
- * received with MPI_Imrecv and MPI_Wait. Rank 0 prints a line per check. */
+ * received with MPI_Imrecv and MPI_Wait; then an Mprobe of MPI_PROC_NULL.
+ * Rank 0 prints a line per check. */
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,14 @@ int main(int argc, char **argv)
 			take_tag5(from);
 		for (int i = 1; i < size; i++)
 			take_tag6();
+		/* MPI_PROC_NULL: an empty message, MPI_MESSAGE_NO_PROC */
+		MPI_Message none;
+		MPI_Status st;
+		int count = -1;
+		check(MPI_Mprobe(MPI_PROC_NULL, 0, MPI_COMM_WORLD, &none, &st), "Mprobe");
+		check(MPI_Mrecv(NULL, 0, MPI_INT, &none, &st), "Mrecv");
+		check(MPI_Get_count(&st, MPI_INT, &count), "Get_count");
+		say(MPI_PROC_NULL, "mprobe", none == MPI_MESSAGE_NULL && count == 0);
 		printf("rank 0 ok\n");
 	}
 	check(MPI_Finalize(), "Finalize");
