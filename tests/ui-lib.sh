@@ -97,7 +97,9 @@ front_pid() {
 	shell=$(T display-message -p -t ui '#{pane_pid}')
 	deadline=$(( $(date +%s) + 30 ))
 	while [ "$(date +%s)" -le "$deadline" ]; do
-		p=$(pgrep -P "$shell" | head -n 1)
+		# by name: the pane's shell first runs stty, which may still be
+		# there (CI once killed it instead of the front)
+		p=$(pgrep -P "$shell" -f mpiloom | head -n 1)
 		[ -n "$p" ] && { echo "$p"; return 0; }
 		sleep 0.1
 	done
