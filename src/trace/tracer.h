@@ -147,6 +147,9 @@ uint16_t comms_id(MPI_Comm comm);
 /* A rooted collective's root (its world rank, as the peer), communicator
  * and whether this rank is the root (MPI_ROOT on an intercommunicator). */
 void tracer_set_root(struct call *c, MPI_Comm comm, int root);
+/* Before a collective of every member: its communicator, its count unset
+ * until a single count says it; then tracer_gate. */
+void tracer_begin_all(struct call *c, enum event_kind kind, MPI_Comm comm);
 /* A non-blocking collective made: its posting recorded and its request
  * kept for the completion to name; returns rc. */
 int tracer_posted(struct call *c, int rc, MPI_Request *req);
@@ -160,6 +163,21 @@ typedef int (*tracer_iblocks_fn)(const void *, int, MPI_Datatype, void *, int, M
 int tracer_iblocks(enum event_kind kind, tracer_iblocks_fn pmpi, const void *sendbuf,
 		   int sendcount, MPI_Datatype sendtype, void *recvbuf, int recvcount,
 		   MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req);
+/* Iallgatherv and Ineighbor_allgatherv: this rank's block as above, the
+ * counts it receives per rank not read. */
+typedef int (*tracer_iblocks_v_fn)(const void *, int, MPI_Datatype, void *, const int[],
+				   const int[], MPI_Datatype, MPI_Comm, MPI_Request *);
+int tracer_iblocks_v(enum event_kind kind, tracer_iblocks_v_fn pmpi, const void *sendbuf,
+		     int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+		     const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req);
+/* Ialltoallv and Ineighbor_alltoallv: counts per rank both ways, none read. */
+typedef int (*tracer_iexchange_v_fn)(const void *, const int[], const int[], MPI_Datatype,
+				     void *, const int[], const int[], MPI_Datatype, MPI_Comm,
+				     MPI_Request *);
+int tracer_iexchange_v(enum event_kind kind, tracer_iexchange_v_fn pmpi, const void *sendbuf,
+		       const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
+		       void *recvbuf, const int recvcounts[], const int rdispls[],
+		       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req);
 void tracer_set_buffer(struct event *ev, int count, MPI_Datatype dt);
 /* Both after tracer_set_buffer with the same datatype: they reuse the
  * datatype code it looked up (one lookup a call, on the hot path). */

@@ -16,7 +16,7 @@ static const void *input_of(const void *sendbuf, const void *recvbuf)
 	return sendbuf == MPI_IN_PLACE ? recvbuf : sendbuf;
 }
 
-static void begin_all(struct call *c, enum event_kind kind, MPI_Comm comm)
+void tracer_begin_all(struct call *c, enum event_kind kind, MPI_Comm comm)
 {
 	tracer_before(c, kind);
 	c->rec.ev.comm = comms_id(comm);
@@ -52,7 +52,7 @@ int MPI_Ibarrier(MPI_Comm comm, MPI_Request *req)
 	if (!tracer_on())
 		return PMPI_Ibarrier(comm, req);
 	struct call c;
-	begin_all(&c, EV_IBARRIER, comm);
+	tracer_begin_all(&c, EV_IBARRIER, comm);
 	tracer_gate(&c);
 	return tracer_posted(&c, PMPI_Ibarrier(comm, req), req);
 }
@@ -98,7 +98,7 @@ static int traced_ireduce(enum event_kind kind,
 	if (!tracer_on())
 		return pmpi(sendbuf, recvbuf, count, dt, op, comm, req);
 	struct call c;
-	begin_all(&c, kind, comm);
+	tracer_begin_all(&c, kind, comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_set_preview(&c.rec, input_of(sendbuf, recvbuf), count);
 	tracer_gate(&c);
@@ -130,7 +130,7 @@ int MPI_Ireduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
 	if (!tracer_on())
 		return PMPI_Ireduce_scatter_block(sendbuf, recvbuf, recvcount, dt, op, comm, req);
 	struct call c;
-	begin_all(&c, EV_IREDUCE_SCATTER_BLOCK, comm);
+	tracer_begin_all(&c, EV_IREDUCE_SCATTER_BLOCK, comm);
 	tracer_set_buffer(&c.rec.ev, recvcount, dt);
 	tracer_gate(&c);
 	return tracer_posted(&c, PMPI_Ireduce_scatter_block(sendbuf, recvbuf, recvcount, dt, op, comm, req),
@@ -143,7 +143,7 @@ int MPI_Ireduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts
 	if (!tracer_on())
 		return PMPI_Ireduce_scatter(sendbuf, recvbuf, recvcounts, dt, op, comm, req);
 	struct call c;
-	begin_all(&c, EV_IREDUCE_SCATTER, comm);
+	tracer_begin_all(&c, EV_IREDUCE_SCATTER, comm);
 	tracer_gate(&c);
 	return tracer_posted(&c, PMPI_Ireduce_scatter(sendbuf, recvbuf, recvcounts, dt, op, comm, req),
 		      req);
@@ -224,7 +224,7 @@ int tracer_iblocks(enum event_kind kind, tracer_iblocks_fn pmpi, const void *sen
 	if (!tracer_on())
 		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, req);
 	struct call c;
-	begin_all(&c, kind, comm);
+	tracer_begin_all(&c, kind, comm);
 	tracer_own_part(&c, sendbuf, sendcount, sendtype);
 	tracer_gate(&c);
 	return tracer_posted(&c, pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm, req),
@@ -238,19 +238,27 @@ int MPI_Iallgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
 			      recvcount, recvtype, comm, req);
 }
 
+int tracer_iblocks_v(enum event_kind kind, tracer_iblocks_v_fn pmpi, const void *sendbuf,
+		     int sendcount, MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
+		     const int displs[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
+{
+	if (!tracer_on())
+		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm,
+			    req);
+	struct call c;
+	tracer_begin_all(&c, kind, comm);
+	tracer_own_part(&c, sendbuf, sendcount, sendtype);
+	tracer_gate(&c);
+	return tracer_posted(&c, pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
+				      recvtype, comm, req), req);
+}
+
 int MPI_Iallgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
 		    const int recvcounts[], const int displs[], MPI_Datatype recvtype,
 		    MPI_Comm comm, MPI_Request *req)
 {
-	if (!tracer_on())
-		return PMPI_Iallgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts, displs,
-					recvtype, comm, req);
-	struct call c;
-	begin_all(&c, EV_IALLGATHERV, comm);
-	tracer_own_part(&c, sendbuf, sendcount, sendtype);
-	tracer_gate(&c);
-	return tracer_posted(&c, PMPI_Iallgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts,
-					   displs, recvtype, comm, req), req);
+	return tracer_iblocks_v(EV_IALLGATHERV, PMPI_Iallgatherv, sendbuf, sendcount, sendtype,
+				recvbuf, recvcounts, displs, recvtype, comm, req);
 }
 
 int MPI_Ialltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
@@ -260,18 +268,27 @@ int MPI_Ialltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
 			      recvcount, recvtype, comm, req);
 }
 
+int tracer_iexchange_v(enum event_kind kind, tracer_iexchange_v_fn pmpi, const void *sendbuf,
+		       const int sendcounts[], const int sdispls[], MPI_Datatype sendtype,
+		       void *recvbuf, const int recvcounts[], const int rdispls[],
+		       MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
+{
+	if (!tracer_on())
+		return pmpi(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls,
+			    recvtype, comm, req);
+	struct call c;
+	tracer_begin_all(&c, kind, comm);
+	tracer_gate(&c);
+	return tracer_posted(&c, pmpi(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
+				      rdispls, recvtype, comm, req), req);
+}
+
 int MPI_Ialltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
 		   MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
 		   const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
 {
-	if (!tracer_on())
-		return PMPI_Ialltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf, recvcounts,
-				       rdispls, recvtype, comm, req);
-	struct call c;
-	begin_all(&c, EV_IALLTOALLV, comm);
-	tracer_gate(&c);
-	return tracer_posted(&c, PMPI_Ialltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf,
-					  recvcounts, rdispls, recvtype, comm, req), req);
+	return tracer_iexchange_v(EV_IALLTOALLV, PMPI_Ialltoallv, sendbuf, sendcounts, sdispls,
+				  sendtype, recvbuf, recvcounts, rdispls, recvtype, comm, req);
 }
 
 /* Blocking: the result is there on return (an exscan's is undefined on
@@ -291,7 +308,7 @@ int MPI_Scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, MPI
 	if (!tracer_on())
 		return PMPI_Scan(sendbuf, recvbuf, count, dt, op, comm);
 	struct call c;
-	begin_all(&c, EV_SCAN, comm);
+	tracer_begin_all(&c, EV_SCAN, comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_gate(&c);
 	return reduced(&c, PMPI_Scan(sendbuf, recvbuf, count, dt, op, comm), recvbuf, count);
@@ -303,7 +320,7 @@ int MPI_Exscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dt, M
 	if (!tracer_on())
 		return PMPI_Exscan(sendbuf, recvbuf, count, dt, op, comm);
 	struct call c;
-	begin_all(&c, EV_EXSCAN, comm);
+	tracer_begin_all(&c, EV_EXSCAN, comm);
 	tracer_set_buffer(&c.rec.ev, count, dt);
 	tracer_gate(&c);
 	int in_place = sendbuf == MPI_IN_PLACE;
@@ -317,7 +334,7 @@ int MPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
 	if (!tracer_on())
 		return PMPI_Reduce_scatter_block(sendbuf, recvbuf, recvcount, dt, op, comm);
 	struct call c;
-	begin_all(&c, EV_REDUCE_SCATTER_BLOCK, comm);
+	tracer_begin_all(&c, EV_REDUCE_SCATTER_BLOCK, comm);
 	tracer_set_buffer(&c.rec.ev, recvcount, dt);
 	tracer_gate(&c);
 	return reduced(&c, PMPI_Reduce_scatter_block(sendbuf, recvbuf, recvcount, dt, op, comm),
@@ -332,7 +349,7 @@ int MPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts[
 		return PMPI_Reduce_scatter(sendbuf, recvbuf, recvcounts, dt, op, comm);
 	struct call c;
 	int rank, inter = 0, count = 0;
-	begin_all(&c, EV_REDUCE_SCATTER, comm);
+	tracer_begin_all(&c, EV_REDUCE_SCATTER, comm);
 	if (PMPI_Comm_test_inter(comm, &inter) == MPI_SUCCESS && !inter &&
 	    PMPI_Comm_rank(comm, &rank) == MPI_SUCCESS && recvcounts != NULL) {
 		count = recvcounts[rank];

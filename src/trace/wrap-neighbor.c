@@ -8,13 +8,6 @@
 
 #include "trace/tracer.h"
 
-static void begin(struct call *c, enum event_kind kind, MPI_Comm comm)
-{
-	tracer_before(c, kind);
-	c->rec.ev.comm = comms_id(comm);
-	c->rec.ev.count = EV_UNSET; /* until a single count says it */
-}
-
 static int done(struct call *c, int rc)
 {
 	tracer_after(c);
@@ -33,7 +26,7 @@ static int same_blocks(enum event_kind kind, same_blocks_fn pmpi, const void *se
 	if (!tracer_on())
 		return pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm);
 	struct call c;
-	begin(&c, kind, comm);
+	tracer_begin_all(&c, kind, comm);
 	tracer_own_part(&c, sendbuf, sendcount, sendtype);
 	tracer_gate(&c);
 	return done(&c, pmpi(sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype, comm));
@@ -77,7 +70,7 @@ int MPI_Neighbor_allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sen
 		return PMPI_Neighbor_allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts,
 						displs, recvtype, comm);
 	struct call c;
-	begin(&c, EV_NEIGHBOR_ALLGATHERV, comm);
+	tracer_begin_all(&c, EV_NEIGHBOR_ALLGATHERV, comm);
 	tracer_own_part(&c, sendbuf, sendcount, sendtype);
 	tracer_gate(&c);
 	return done(&c, PMPI_Neighbor_allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts,
@@ -88,16 +81,8 @@ int MPI_Ineighbor_allgatherv(const void *sendbuf, int sendcount, MPI_Datatype se
 			     void *recvbuf, const int recvcounts[], const int displs[],
 			     MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *req)
 {
-	if (!tracer_on())
-		return PMPI_Ineighbor_allgatherv(sendbuf, sendcount, sendtype, recvbuf, recvcounts,
-						 displs, recvtype, comm, req);
-	struct call c;
-	begin(&c, EV_INEIGHBOR_ALLGATHERV, comm);
-	tracer_own_part(&c, sendbuf, sendcount, sendtype);
-	tracer_gate(&c);
-	return tracer_posted(&c, PMPI_Ineighbor_allgatherv(sendbuf, sendcount, sendtype, recvbuf,
-							   recvcounts, displs, recvtype, comm, req),
-			     req);
+	return tracer_iblocks_v(EV_INEIGHBOR_ALLGATHERV, PMPI_Ineighbor_allgatherv, sendbuf,
+				sendcount, sendtype, recvbuf, recvcounts, displs, recvtype, comm, req);
 }
 
 int MPI_Neighbor_alltoallv(const void *sendbuf, const int sendcounts[], const int sdispls[],
@@ -108,7 +93,7 @@ int MPI_Neighbor_alltoallv(const void *sendbuf, const int sendcounts[], const in
 		return PMPI_Neighbor_alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf,
 					       recvcounts, rdispls, recvtype, comm);
 	struct call c;
-	begin(&c, EV_NEIGHBOR_ALLTOALLV, comm);
+	tracer_begin_all(&c, EV_NEIGHBOR_ALLTOALLV, comm);
 	tracer_gate(&c);
 	return done(&c, PMPI_Neighbor_alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf,
 						recvcounts, rdispls, recvtype, comm));
@@ -119,16 +104,9 @@ int MPI_Ineighbor_alltoallv(const void *sendbuf, const int sendcounts[], const i
 			    const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm,
 			    MPI_Request *req)
 {
-	if (!tracer_on())
-		return PMPI_Ineighbor_alltoallv(sendbuf, sendcounts, sdispls, sendtype, recvbuf,
-						recvcounts, rdispls, recvtype, comm, req);
-	struct call c;
-	begin(&c, EV_INEIGHBOR_ALLTOALLV, comm);
-	tracer_gate(&c);
-	return tracer_posted(&c, PMPI_Ineighbor_alltoallv(sendbuf, sendcounts, sdispls, sendtype,
-							  recvbuf, recvcounts, rdispls, recvtype,
-							  comm, req),
-			     req);
+	return tracer_iexchange_v(EV_INEIGHBOR_ALLTOALLV, PMPI_Ineighbor_alltoallv, sendbuf,
+				  sendcounts, sdispls, sendtype, recvbuf, recvcounts, rdispls,
+				  recvtype, comm, req);
 }
 
 int MPI_Neighbor_alltoallw(const void *sendbuf, const int sendcounts[],
@@ -140,7 +118,7 @@ int MPI_Neighbor_alltoallw(const void *sendbuf, const int sendcounts[],
 		return PMPI_Neighbor_alltoallw(sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
 					       recvcounts, rdispls, recvtypes, comm);
 	struct call c;
-	begin(&c, EV_NEIGHBOR_ALLTOALLW, comm);
+	tracer_begin_all(&c, EV_NEIGHBOR_ALLTOALLW, comm);
 	tracer_gate(&c);
 	return done(&c, PMPI_Neighbor_alltoallw(sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
 						recvcounts, rdispls, recvtypes, comm));
@@ -155,7 +133,7 @@ int MPI_Ineighbor_alltoallw(const void *sendbuf, const int sendcounts[],
 		return PMPI_Ineighbor_alltoallw(sendbuf, sendcounts, sdispls, sendtypes, recvbuf,
 						recvcounts, rdispls, recvtypes, comm, req);
 	struct call c;
-	begin(&c, EV_INEIGHBOR_ALLTOALLW, comm);
+	tracer_begin_all(&c, EV_INEIGHBOR_ALLTOALLW, comm);
 	tracer_gate(&c);
 	return tracer_posted(&c, PMPI_Ineighbor_alltoallw(sendbuf, sendcounts, sdispls, sendtypes,
 							  recvbuf, recvcounts, rdispls, recvtypes,
