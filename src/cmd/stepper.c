@@ -126,6 +126,12 @@ uint32_t stepper_held(const struct stepper *sp, const struct store *st)
 	return n;
 }
 
+/* A blocking receive or probe: it completes once a message is there. */
+static int is_receive(const struct event *p)
+{
+	return p->kind == EV_RECV || p->kind == EV_PROBE || p->kind == EV_MPROBE;
+}
+
 static int tags_match(int32_t want, int32_t tag)
 {
 	return want == EV_ANY || want == tag;
@@ -157,7 +163,7 @@ static int waiting_partner(const struct stepper *sp, const struct store *st, uin
 	if (q->comm != p->comm)
 		return 0;
 	if (event_is_send(p))
-		return (q->kind == EV_RECV || q->kind == EV_PROBE || q->kind == EV_MPROBE) &&
+		return is_receive(q) &&
 		       (q->peer == EV_ANY || q->peer == (int32_t)p->rank) && tags_match(q->tag, p->tag);
 	return event_is_send(q) && q->peer == (int32_t)p->rank && tags_match(p->tag, q->tag);
 }
@@ -194,7 +200,7 @@ static int completes(const struct stepper *sp, const struct store *st, const str
 		return p->peer >= 0 && (uint32_t)p->peer < sp->nranks &&
 		       waiting_partner(sp, st, (uint32_t)p->peer, p);
 	}
-	if (p->kind == EV_RECV || p->kind == EV_PROBE || p->kind == EV_MPROBE)
+	if (is_receive(p))
 		return can_receive(sp, st, p);
 	if (event_is_collective(p))
 		return all_in(sp, st, p);
@@ -237,11 +243,6 @@ static struct step *new_step(struct stepper *sp, const struct store *st, char ke
 	s->calls = xreallocarray(NULL, sp->nranks, sizeof *s->calls);
 	sp->steps++;
 	return s;
-}
-
-static int is_receive(const struct event *p)
-{
-	return p->kind == EV_RECV || p->kind == EV_PROBE || p->kind == EV_MPROBE;
 }
 
 /* The lowest held rank whose call will complete (only receives and

@@ -208,25 +208,30 @@ static inline int event_is_icoll(const struct event *ev)
 	       (ev->kind >= EV_INEIGHBOR_ALLGATHER && ev->kind <= EV_INEIGHBOR_ALLTOALLW);
 }
 
+/* MPI_Mprobe, or an MPI_Improbe that found a message: MPI chose it there. */
+static inline int event_is_matched_probe(const struct event *ev)
+{
+	return ev->kind == EV_MPROBE || ev->kind == EV_IMPROBE;
+}
+
 /* Isend and its kin, Irecv, a non-blocking collective: a request posted,
  * completed by a later event. */
 static inline int event_is_posting(const struct event *ev)
 {
 	return ev->kind == EV_ISEND || ev->kind == EV_ISSEND || ev->kind == EV_IRECV ||
 	       ev->kind == EV_IBSEND || ev->kind == EV_IRSEND || event_is_icoll(ev) ||
-	       ev->kind == EV_MPROBE || ev->kind == EV_IMPROBE;
+	       event_is_matched_probe(ev);
 }
 
 /* A posting whose completion receives a message: an Irecv, a matched probe. */
 static inline int event_opens_recv(const struct event *ev)
 {
-	return ev->kind == EV_IRECV || ev->kind == EV_MPROBE || ev->kind == EV_IMPROBE;
+	return ev->kind == EV_IRECV || event_is_matched_probe(ev);
 }
 
 static inline int event_is_any_probe(const struct event *ev)
 {
-	return ev->kind == EV_PROBE || ev->kind == EV_IPROBE || ev->kind == EV_MPROBE ||
-	       ev->kind == EV_IMPROBE;
+	return ev->kind == EV_PROBE || ev->kind == EV_IPROBE || event_is_matched_probe(ev);
 }
 
 /* Wait/Test and their -all/-any/-some forms: each event completes one

@@ -266,17 +266,29 @@ static void put(struct logical *lg, uint32_t r, const struct event *e, uint32_t 
 /* The members a collective ties together, or 0 when they are not known:
  * the world's, and those of a communicator the rank made by a traced
  * call. *group is what tells apart two communicators with one id. */
-static uint32_t members(struct logical *lg, struct lrank *lr, const struct event *e,
+static uint32_t members(const struct logical *lg, const struct comm_count *cc,
 			uint32_t *group)
 {
 	*group = NONE;
-	if (e->comm == 0)
+	if (cc->comm == 0)
 		return lg->nranks;
-	const struct comm_count *cc = comm_count(lr, e->comm);
 	if (cc->first == NONE || cc->size > lg->nranks)
 		return 0;
 	*group = cc->first;
 	return cc->size;
+}
+
+/* Rank r's next call after event e of another rank: 1 once e is laid out
+ * (*s raised past it), else 0 while r waits for e's rank. */
+static int after(struct logical *lg, uint32_t r, struct event_ref e, uint32_t *s)
+{
+	const struct lrank *es = &lg->r[e.rank];
+	if (e.index < es->n) {
+		*s = max32(*s, es->step[e.index] + 1);
+		return 1;
+	}
+	wait_for(lg, r, e.rank);
+	return lg->r[r].forced;
 }
 
 /* A receive: after its send. Returns 0 while the send is not laid out. */
@@ -286,13 +298,7 @@ static int after_send(struct logical *lg, const struct store *st, uint32_t r, ui
 	struct event_ref partner;
 	if (!store_partner(st, (struct event_ref){r, i}, &partner))
 		return lg->r[r].forced; /* matched later, or never */
-	const struct lrank *ps = &lg->r[partner.rank];
-	if (partner.index < ps->n) {
-		*s = max32(*s, ps->step[partner.index] + 1);
-		return 1;
-	}
-	wait_for(lg, r, partner.rank);
-	return lg->r[r].forced;
+	return after(lg, r, partner, s);
 }
 
 /* Where the sender's messages to rank r that the probe could find start:
@@ -339,15 +345,9 @@ static int after_probe(struct logical *lg, const struct store *st, uint32_t r, u
 		if (j - from > PROBE_SCAN)
 			return 1;
 		const struct event *e = store_event(st, (struct event_ref){src, (uint32_t)j});
-		if (!event_is_send(e) || e->peer != (int32_t)r || e->tag != p->st_tag ||
-		    e->comm != p->comm)
-			continue;
-		if (j < lg->r[src].n) {
-			*s = max32(*s, lg->r[src].step[j] + 1);
-			return 1;
-		}
-		wait_for(lg, r, src);
-		return lg->r[r].forced;
+		if (event_is_send(e) && e->peer == (int32_t)r && e->tag == p->st_tag &&
+		    e->comm == p->comm)
+			return after(lg, r, (struct event_ref){src, (uint32_t)j}, s);
 	}
 	return lg->r[r].forced; /* not recorded yet */
 }
@@ -365,13 +365,7 @@ static int after_mprobe(struct logical *lg, const struct store *st, uint32_t r, 
 	if (!store_completion(st, (struct event_ref){r, i}, &done) ||
 	    !store_partner(st, done, &partner))
 		return lg->r[r].forced;
-	const struct lrank *ps = &lg->r[partner.rank];
-	if (partner.index < ps->n) {
-		*s = max32(*s, ps->step[partner.index] + 1);
-		return 1;
-	}
-	wait_for(lg, r, partner.rank);
-	return lg->r[r].forced;
+	return after(lg, r, partner, s);
 }
 
 /* Every member counted in: all of them at the greatest one's step. */
@@ -400,11 +394,11 @@ static int place_collective(struct logical *lg, const struct store *st, uint32_t
 	int rooted = tie == TIE_FROM_ROOT || tie == TIE_TO_ROOT;
 	if (rooted && (e->peer < 0 || (uint32_t)e->peer >= lg->nranks))
 		tie = TIE_NONE;
-	uint32_t group;
-	uint32_t n = members(lg, lr, e, &group);
+	struct comm_count *cc = comm_count(lr, e->comm);
+	uint32_t group, n = members(lg, cc, &group);
 	if ((tie == TIE_ALL || tie == TIE_TO_ROOT) && n == 0)
 		tie = TIE_NONE;
-	uint32_t *count = &comm_count(lr, e->comm)->n;
+	uint32_t *count = &cc->n;
 	if (tie == TIE_NONE) {
 		(*count)++;
 		return 1;
@@ -459,7 +453,7 @@ static int place_next(struct logical *lg, const struct store *st, uint32_t r)
 		return 0;
 	if ((e->kind == EV_PROBE || e->kind == EV_IPROBE) && !after_probe(lg, st, r, i, &s))
 		return 0;
-	if ((e->kind == EV_MPROBE || e->kind == EV_IMPROBE) && !after_mprobe(lg, st, r, i, &s))
+	if (event_is_matched_probe(e) && !after_mprobe(lg, st, r, i, &s))
 		return 0;
 	size_t before = lr->n;
 	if (!place_collective(lg, st, r, e, &s))

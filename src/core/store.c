@@ -282,7 +282,7 @@ static void link_partner(struct store *st, struct event_ref ref, uint32_t posted
 	struct match_key key;
 	if (event_opens_recv(ev)) {
 		/* a matched probe's message is chosen: only its envelope waits */
-		int chosen = ev->kind != EV_IRECV && ev->st_source >= 0;
+		int chosen = event_is_matched_probe(ev) && ev->st_source >= 0;
 		recvorder_open(&sr->order, ref.index, chosen ? ev->st_source : ev->peer,
 			       chosen ? ev->st_tag : ev->tag, ev->comm);
 		return;

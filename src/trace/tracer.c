@@ -353,7 +353,7 @@ int tracer_persistent(MPI_Request req, struct posting *p)
  * ranks the posting held: the program may have freed the communicator. */
 static int recv_source(const struct posting *p, const MPI_Status *st)
 {
-	if (p->ev.kind != EV_IRECV) /* a matched probe: its status said */
+	if (event_is_matched_probe(&p->ev)) /* its status said */
 		return p->ev.st_source;
 	if (p->ev.peer != EV_ANY)
 		return p->ev.peer;

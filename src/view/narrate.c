@@ -142,7 +142,7 @@ static void p2p(struct strbuf *sb, const struct store *st, struct event_ref ref,
 static void probe(struct strbuf *sb, const struct store *st, struct event_ref ref,
 		  const struct event *e)
 {
-	int matched = e->kind == EV_MPROBE || e->kind == EV_IMPROBE;
+	int matched = event_is_matched_probe(e);
 	strbuf_printf(sb, "rank %u %s (", e->rank, matched ? "takes a message by probe" : "probes");
 	if (e->peer == EV_ANY)
 		strbuf_puts(sb, "ANY_SOURCE");
